@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the project needs at run or test time (CJK font for cards and receipts).
-SYSTEM_PACKAGES := fonts-noto-cjk
+SYSTEM_PACKAGES := fonts-noto-cjk poppler-utils
 DATA_DIR ?= $(CURDIR)/data/demo
 
 .PHONY: run test bench system-deps clean lint

@@ -61,7 +61,7 @@ def to_text(moment: datetime) -> str:
     """The stored form of a moment: ISO 8601 with offset, microseconds kept."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
-    return moment.isoformat()
+    return moment.isoformat(timespec="microseconds")
 
 
 def from_text(text: str) -> datetime:

@@ -35,6 +35,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Coupon {code} needs {threshold}; eligible subtotal is {subtotal}",
     ),
     "coupon_needs_member": ("使用优惠券需要会员", "A coupon needs a member"),
+    "coupon_no_eligible": (
+        "优惠券 {code} 不适用：本单没有可用券的商品（烟草等不参与）",
+        "Coupon {code} does not apply: nothing in this sale is eligible (tobacco is excluded)",
+    ),
+    "birthday_required": (
+        "该会员未登记生日，无法发放生日券",
+        "This member has no birthday on file, so a birthday coupon cannot be issued",
+    ),
     "redeem_needs_member": ("积分抵现需要会员", "Redeeming points needs a member"),
     "redeem_step": (
         "积分须按 {step} 的倍数使用，最多可用 {max_points} 分",
@@ -86,7 +94,8 @@ def current_language() -> str:
 class PosError(Exception):
     """An error the user can act on. `code` is stable; `message()` is for people."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, /, **params: Any) -> None:
+        # Positional-only: coupon messages format a `code` parameter of their own.
         if code not in MESSAGES:
             raise KeyError(f"no message for error code {code!r}")
         self.code = code
@@ -99,4 +108,7 @@ class PosError(Exception):
         return template.format(**self.params)
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message(lang)}}
+        body: dict[str, Any] = {"code": self.code, "message": self.message(lang)}
+        if "matches" in self.params:
+            body["matches"] = self.params["matches"]
+        return {"error": body}
