@@ -50,7 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "redeem_over_cap": (
         "积分抵现超出上限：最多可用 {max_points} 分（{why}）",
-        "Too many points: at most {max_points} allowed ({why})",
+        "Too many points: at most {max_points} allowed ({why_en})",
     ),
     "redeem_negative": ("积分数不能为负", "Points cannot be negative"),
     "sale_not_found": ("未找到销售单：{sale}", "No such sale: {sale}"),
