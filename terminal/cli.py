@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     adjust.add_argument("--reason", required=True)
     adjust.add_argument("--at")
 
+    coupon = sub.add_parser("coupon").add_subparsers(dest="action", required=True)
+    give = coupon.add_parser("issue", help="give a member a coupon from a template (manager)")
+    give.add_argument("query")
+    give.add_argument("template")
+    give.add_argument("--at")
+
     maintain = sub.add_parser("maintain")
     maintain.add_argument("--at")
 
@@ -171,6 +177,9 @@ def run(args: argparse.Namespace, t: Terminal) -> tuple[Any, str]:
         r = members.adjust_points(t, actor, args.query, args.delta, args.reason, at)
         doc = {"member_id": r.member_id, "delta": r.delta, "points_balance": r.points_balance}
         return doc, f"积分已调整 {r.delta:+d}，余额 {r.points_balance}"
+    if cmd == "coupon":
+        doc = members.give_coupon(t, actor, args.query, args.template.upper(), at)
+        return doc, f"已发放优惠券 {doc['code']}（{doc['template']}，至 {doc['valid_to'][:10]}）"
     if cmd == "maintain":
         m = maintenance.maintain(t, actor, at)
         doc = {"points_expired": m.points_expired, "lots_expired": m.lots_expired,

@@ -194,3 +194,20 @@ def adjust_points(
             writes.add_lot(t, event_id, member_id, expires)
         audit.record(t, actor, "points_adjusted", now, member_id=member_id, delta=delta, reason=reason)
     return Adjusted(member_id, delta, balance + delta)
+
+
+def give_coupon(t: Terminal, actor: Actor, query: str, template: str, at: datetime | None = None) -> dict[str, str]:
+    """A manager (or head office) gives a member a coupon from a template, e.g. RECALL."""
+    require(actor, "manager")
+    now = t.now(at)
+    row = lookup.find_one(t, query)
+    try:
+        t.programme.coupon_template(template)
+    except KeyError:
+        raise PosError("coupon_not_found", code=template) from None
+    born = clocks.parse_date(row["birthday"]) if row["birthday"] else None
+    with t.store.write():
+        issued = writes.issue_coupon(t, actor, row["member_id"], template, now, born)
+        audit.record(t, actor, "coupon_given", now, member_id=row["member_id"], template=template)
+    assert issued is not None
+    return {"member_id": row["member_id"], **issued}
