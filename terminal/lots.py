@@ -16,15 +16,20 @@ Ledger payloads (event kind -> payload fields) this module reads:
 - points_restored {sale_id, refund_id, redemption_id, points}    refund of redeemed points: back into the
                                                                  lots that redemption took, last taken first
 expires_at is ISO 8601 text, the first instant the lot is no longer valid (exclusive end).
+points_restored may carry expires_at too: the expiry of restored points with no lot to go back to
+(the redemption's record is missing, or it ran into a deficit since paid off). A lot-creating event
+without expires_at gets the default programme's rule from occurred_at: writers should set it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo
 
-from terminal.rules import Programme
+from terminal.rules import Programme, default_programme
 
 POINT_KINDS = frozenset(
     {
@@ -61,7 +66,7 @@ class Lot:
     @property
     def expires_on(self) -> date:
         """The last valid day, as printed on a receipt ("valid through")."""
-        raise NotImplementedError
+        return (self.expires_at - timedelta(microseconds=1)).date()
 
 
 @dataclass(frozen=True)
@@ -73,36 +78,203 @@ class PointsState:
     # redemption event id -> ((lot_id, points), ...) in the order taken
 
     def balance(self, as_of: datetime) -> int:
-        raise NotImplementedError
+        return sum(lot.remaining for lot in self.lots if lot.expires_at > as_of) + self.deficit
 
     def live_lots(self, as_of: datetime) -> tuple[Lot, ...]:
         """Lots with points left and not expired at as_of, earliest-expiring first."""
-        raise NotImplementedError
+        return tuple(sorted((lot for lot in self.lots if _live(lot, as_of)), key=_fifo))
 
     def due_expiry(self, as_of: datetime) -> tuple[Lot, ...]:
         """Lots past expiry at as_of that still hold points (maintain writes points_expired for them)."""
-        raise NotImplementedError
+        due = (lot for lot in self.lots if lot.remaining > 0 and lot.expires_at <= as_of)
+        return tuple(sorted(due, key=_fifo))
 
     def expiring_within(self, as_of: datetime, days: int) -> tuple[tuple[int, date], ...]:
         """(points, last valid day) for live lots expiring within `days` of as_of, grouped by day."""
-        raise NotImplementedError
+        horizon = as_of + timedelta(days=days)
+        by_day: dict[date, int] = {}
+        for lot in self.live_lots(as_of):
+            if lot.expires_at <= horizon:
+                by_day[lot.expires_on] = by_day.get(lot.expires_on, 0) + lot.remaining
+        return tuple((points, day) for day, points in sorted(by_day.items()))
 
 
 def expires_at(earned_at: datetime, programme: Programme) -> datetime:
     """Earned 2026-03-15 (store time) -> 2027-04-01 00:00 store time (valid through 2027-03-31)."""
-    raise NotImplementedError
+    if earned_at.tzinfo is None:
+        raise ValueError("earned_at must be timezone-aware")
+    tz = ZoneInfo(programme.timezone)
+    local = earned_at.astimezone(tz)
+    # The month after the earning month + `months`: its first instant is the exclusive end.
+    year, month0 = divmod(local.year * 12 + local.month - 1 + programme.expiry.months + 1, 12)
+    return datetime(year, month0 + 1, 1, tzinfo=tz)
 
 
 def from_ledger(event_id: str, kind: str, occurred_at: datetime, payload: Mapping[str, Any]) -> PointsEvent | None:
     """A ledger event -> PointsEvent, or None if the kind does not move points."""
-    raise NotImplementedError
+    if kind in ("points_earned", "bonus_awarded"):
+        points = _int(payload, "points")
+        expiry = _when(payload.get("expires_at"))
+        return PointsEvent(event_id, kind, occurred_at, points, expires_at=expiry)
+    if kind == "points_adjusted":
+        delta = _int(payload, "delta")
+        expiry = _when(payload.get("expires_at")) if delta > 0 else None
+        return PointsEvent(event_id, kind, occurred_at, delta, expires_at=expiry)
+    if kind == "points_redeemed":
+        return PointsEvent(event_id, kind, occurred_at, -_int(payload, "points"))
+    if kind in ("points_expired", "points_reversed"):
+        return PointsEvent(
+            event_id, kind, occurred_at, -_int(payload, "points"), lot_id=payload.get("lot_id")
+        )
+    if kind == "points_restored":
+        return PointsEvent(
+            event_id,
+            kind,
+            occurred_at,
+            _int(payload, "points"),
+            expires_at=_when(payload.get("expires_at")),  # optional, see the module docstring
+            redemption_id=payload.get("redemption_id"),
+        )
+    return None
 
 
 def apply(state: PointsState, event: PointsEvent) -> PointsState:
     """One step of the fold (pure: returns a new state)."""
-    raise NotImplementedError
+    if event.kind == "points_expired":
+        return _expire(state, event)
+    if event.kind == "points_restored":
+        return _restore(state, event)
+    if event.kind == "points_reversed":
+        return _take(state, event, first=event.lot_id)
+    if event.delta > 0:
+        return _add_lot(state, event, event.delta, event.expires_at)
+    if event.delta < 0:
+        return _take(state, event, record=event.kind == "points_redeemed")
+    return state
 
 
 def fold(events: Iterable[PointsEvent], state: PointsState | None = None) -> PointsState:
     """Apply events in the given order (per terminal: seq order)."""
-    raise NotImplementedError
+    result = state if state is not None else PointsState()
+    for event in events:
+        result = apply(result, event)
+    return result
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _fifo(lot: Lot) -> tuple[datetime, datetime, str]:
+    return (lot.expires_at, lot.earned_at, lot.lot_id)
+
+
+def _live(lot: Lot, as_of: datetime) -> bool:
+    return lot.remaining > 0 and lot.expires_at > as_of
+
+
+def _int(payload: Mapping[str, Any], key: str) -> int:
+    value = payload[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{key} must be an integer number of points, got {value!r}")
+    return value
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        when = value
+    else:
+        when = datetime.fromisoformat(str(value))
+    if when is not None and when.tzinfo is None:
+        raise ValueError(f"expires_at must carry a time zone offset: {value!r}")
+    return when
+
+
+@lru_cache(maxsize=1)
+def _fallback_programme() -> Programme:
+    return default_programme()
+
+
+def _with_lots(state: PointsState, changed: Mapping[str, Lot], **fields: Any) -> PointsState:
+    lots = tuple(changed.get(lot.lot_id, lot) for lot in state.lots)
+    return replace(state, lots=lots, **fields)
+
+
+def _pay_deficit(deficit: int, points: int) -> tuple[int, int]:
+    """-> (new deficit, points left after paying it off)."""
+    paid = min(points, -deficit)
+    return deficit + paid, points - paid
+
+
+def _add_lot(
+    state: PointsState, event: PointsEvent, points: int, expiry: datetime | None
+) -> PointsState:
+    """New points pay off a deficit first; the rest is a new lot (no expiry given: default rule)."""
+    deficit, rest = _pay_deficit(state.deficit, points)
+    if expiry is None:
+        expiry = expires_at(event.occurred_at, _fallback_programme())
+    lot = Lot(event.event_id, event.occurred_at, expiry, points, rest)
+    flagged = state.flagged and deficit < 0
+    return replace(state, lots=(*state.lots, lot), deficit=deficit, flagged=flagged)
+
+
+def _take(
+    state: PointsState, event: PointsEvent, *, first: str | None = None, record: bool = False
+) -> PointsState:
+    """Consume -delta from lots live at the event: the `first` lot if live, then FIFO; a shortfall
+    becomes a flagged deficit. Redemptions remember what they took, for a later restore."""
+    need = -event.delta
+    order = list(state.live_lots(event.occurred_at))
+    order.sort(key=lambda lot: lot.lot_id != first)  # stable: a live named lot moves to the front
+    changed: dict[str, Lot] = {}
+    taken: list[tuple[str, int]] = []
+    for lot in order:
+        if need == 0:
+            break
+        part = min(need, lot.remaining)
+        changed[lot.lot_id] = replace(lot, remaining=lot.remaining - part)
+        taken.append((lot.lot_id, part))
+        need -= part
+    consumed = state.consumed
+    if record:
+        consumed = {**state.consumed, event.event_id: tuple(taken)}
+    deficit, flagged = state.deficit - need, state.flagged or need > 0
+    return _with_lots(state, changed, deficit=deficit, flagged=flagged, consumed=consumed)
+
+
+def _expire(state: PointsState, event: PointsEvent) -> PointsState:
+    """Remove the expired points from the named lot, never below zero."""
+    for lot in state.lots:
+        if lot.lot_id == event.lot_id:
+            part = min(-event.delta, lot.remaining)
+            if part <= 0:
+                return state
+            return _with_lots(state, {lot.lot_id: replace(lot, remaining=lot.remaining - part)})
+    return state
+
+
+def _restore(state: PointsState, event: PointsEvent) -> PointsState:
+    """Refunded redeemed points pay off a deficit first (as any new points do, so a member never
+    holds live points while owing); the rest goes back to the lots the redemption took, last taken
+    first, at most what each gave (expired lots too: restored points keep their expiry); anything
+    still left becomes a new lot."""
+    if event.delta <= 0:
+        return state
+    deficit, rest = _pay_deficit(state.deficit, event.delta)
+    key = event.redemption_id or ""
+    record = list(state.consumed.get(key, ()))
+    by_id = {lot.lot_id: lot for lot in state.lots}
+    changed: dict[str, Lot] = {}
+    for i in range(len(record) - 1, -1, -1):
+        lot_id, took = record[i]
+        if rest == 0 or lot_id not in by_id:
+            continue
+        part = min(rest, took)
+        changed[lot_id] = replace(by_id[lot_id], remaining=by_id[lot_id].remaining + part)
+        record[i] = (lot_id, took - part)
+        rest -= part
+    consumed = {k: v for k, v in state.consumed.items() if k != key}
+    if left := tuple(entry for entry in record if entry[1] > 0):
+        consumed[key] = left
+    flagged = state.flagged and deficit < 0
+    restored = _with_lots(state, changed, deficit=deficit, flagged=flagged, consumed=consumed)
+    return restored if rest == 0 else _add_lot(restored, event, rest, event.expires_at)
