@@ -1,0 +1,202 @@
+"""The sync wire protocol, version 1: models shared by the terminal client and the head office,
+and the request signature. Documented at /docs by the server (OpenAPI).
+
+Identity: a terminal's id and Ed25519 device key are made at `pos-terminal init`. Enrolling sends the
+id and public key with a one-time code; head office records them and answers with the store and the
+programme. The same key signs member cards (key id = terminal.cards.key_id_for(public key)).
+
+Every request after enroll carries these headers, and the signature covers
+    METHOD \\n PATH(with query) \\n sha256hex(body) \\n TIMESTAMP \\n NONCE
+- X-POS-Terminal: terminal id      - X-POS-Timestamp: unix seconds (|skew| <= MAX_SKEW_S)
+- X-POS-Nonce: 32 hex chars, never reused by that terminal within the skew window
+- X-POS-Signature: base64url (no padding) Ed25519 signature
+
+Push (POST /v1/events): the terminal's unacknowledged events in seq order, 1..MAX_BATCH per request,
+contiguous, starting at or below head office's next expected seq (resent events are fine). Events
+must be the authenticated terminal's own. Head office stores each event_id once, forever; the same
+event_id (or terminal_id+seq) with a different body is refused (409). A seq gap is refused (409).
+Well-formed events that cannot be applied are stored as 'quarantined' and acknowledged. The reply,
+sent after commit, gives acked_seq = the highest contiguous seq head office holds for the terminal.
+
+Pull (GET /v1/changes?cursor=C&limit=N): changes after the cursor, oldest first. A change is a whole
+snapshot of one thing (member, terminal_key, rules), so applying the latest one is enough. A member
+snapshot's `includes_seq` says through which of *the requesting terminal's* seqs it includes that
+terminal's events: the terminal adds only its own events with seq > includes_seq on top.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+VERSION = 1
+MAX_BATCH = 500
+MAX_SKEW_S = 300
+HEADER_TERMINAL = "X-POS-Terminal"
+HEADER_TIMESTAMP = "X-POS-Timestamp"
+HEADER_NONCE = "X-POS-Nonce"
+HEADER_SIGNATURE = "X-POS-Signature"
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WireEvent(_Wire):
+    event_id: str = Field(pattern=UUID_PATTERN)
+    terminal_id: str = Field(pattern=UUID_PATTERN)
+    seq: int = Field(ge=1)
+    kind: str = Field(pattern=r"^[a-z][a-z_]{1,40}$")
+    occurred_at: AwareDatetime
+    member_id: str | None = Field(default=None, pattern=UUID_PATTERN)
+    staff_id: str | None = Field(default=None, max_length=64)
+    payload: dict[str, Any]
+
+
+class EnrollRequest(_Wire):
+    code: str = Field(min_length=6, max_length=64)
+    terminal_id: str = Field(pattern=UUID_PATTERN)
+    public_key: str = Field(pattern=r"^[0-9a-f]{64}$")  # raw Ed25519 public key, hex
+    name: str | None = Field(default=None, max_length=100)
+
+
+class EnrollResponse(_Wire):
+    terminal_id: str
+    store_id: str
+    store_name: str
+    rules_version: str
+    rules_toml: str
+    server_time: AwareDatetime
+
+
+class PushRequest(_Wire):
+    events: list[WireEvent] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class EventResult(_Wire):
+    event_id: str
+    seq: int
+    status: Literal["stored", "duplicate", "quarantined"]
+    reason: str | None = None
+
+
+class PushResponse(_Wire):
+    acked_seq: int
+    results: list[EventResult]
+
+
+class PointsLot(_Wire):
+    lot_id: str
+    earned_at: AwareDatetime
+    expires_at: AwareDatetime
+    points: int
+    remaining: int
+
+
+class PointsSnapshot(_Wire):
+    lots: list[PointsLot]
+    deficit: int = Field(le=0)
+    flagged: bool
+    consumed: dict[str, list[tuple[str, int]]]  # redemption event id -> [(lot_id, points)]
+
+
+class SpendRecord(_Wire):
+    ref_id: str  # the sale or refund id
+    occurred_at: AwareDatetime
+    qualifying_fen: int
+    is_purchase: bool
+    terminal_id: str
+
+
+class CouponRecord(_Wire):
+    code: str
+    template: str
+    issued_at: AwareDatetime
+    valid_from: AwareDatetime
+    valid_to: AwareDatetime
+    used_sale_id: str | None = None
+    used_at: AwareDatetime | None = None
+
+
+class CardRecord(_Wire):
+    card_id: str
+    key_id: str
+    payload: str
+    issued_at: AwareDatetime
+    revoked_at: AwareDatetime | None = None
+
+
+class MemberSnapshot(_Wire):
+    member_id: str  # the canonical id after merges
+    aliases: list[str] = []  # ids merged into this member
+    phone: str | None  # E.164; None once erased
+    name: str | None
+    birthday: str | None
+    tier: str
+    tier_since: AwareDatetime
+    registered_at: AwareDatetime
+    status: Literal["active", "blacklisted", "erased"]
+    blacklist_reason: str | None = None
+    includes_seq: int  # the requesting terminal's events through this seq are included
+    points: PointsSnapshot
+    spends: list[SpendRecord]
+    coupons: list[CouponRecord]
+    cards: list[CardRecord]
+    bonus_months: dict[str, int]  # "2026-11" -> points
+
+
+class TerminalKey(_Wire):
+    terminal_id: str
+    key_id: str
+    public_key: str
+    revoked: bool
+
+
+class RulesChange(_Wire):
+    version: str
+    toml: str
+
+
+class Change(_Wire):
+    id: int
+    kind: Literal["member", "terminal_key", "rules"]
+    member: MemberSnapshot | None = None
+    terminal_key: TerminalKey | None = None
+    rules: RulesChange | None = None
+
+
+class PullResponse(_Wire):
+    cursor: int  # pass back as ?cursor= next time
+    more: bool
+    changes: list[Change]
+
+
+class Problem(_Wire):
+    """Every 4xx body: a stable code and a reason a person can read."""
+
+    code: str
+    reason: str
+
+
+# -- signing ----------------------------------------------------------------------------------
+
+def signing_message(method: str, path: str, body: bytes, timestamp: str, nonce: str) -> bytes:
+    return "\n".join([method.upper(), path, hashlib.sha256(body).hexdigest(), timestamp, nonce]).encode()
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def now_unix(moment: datetime) -> str:
+    return str(int(moment.timestamp()))
