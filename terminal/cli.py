@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import uuid
+from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,12 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("POS_DATA_DIR") or platformdirs.user_data_dir("pos-terminal", "pos-membership"))
 
 
-def build_parser() -> argparse.ArgumentParser:
+Extend = Callable[[Any], None]  # gets the subparsers action, adds commands
+Runner = Callable[[argparse.Namespace, Terminal], tuple[Any, str]]
+
+
+def build_parser(extend: Extend | None = None) -> argparse.ArgumentParser:
+    """The parser; `extend` adds commands of a layer above (sync's enroll, sync and status)."""
     p = argparse.ArgumentParser(prog="pos-terminal", description="POS membership terminal")
     p.add_argument("--data-dir", type=Path, default=None, help="data folder (env POS_DATA_DIR)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
@@ -104,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     aud = sub.add_parser("audit").add_subparsers(dest="action", required=True)
     aud.add_parser("verify")
     sub.add_parser("demo", help="walk through the worked example on the demo store")
+    if extend is not None:
+        extend(sub)
     return p
 
 
@@ -116,7 +124,8 @@ def _pin() -> str:
     raise PosError("pin_required")
 
 
-def _actor(t: Terminal, args: argparse.Namespace) -> Actor:
+def signed_in(t: Terminal, args: argparse.Namespace) -> Actor:
+    """The staff member named by --staff, signed in with the PIN (env POS_PIN or a prompt)."""
     if not t.initialized:
         raise PosError("not_initialized")
     return staff.sign_in(t, args.staff, _pin())
@@ -147,7 +156,7 @@ def run(args: argparse.Namespace, t: Terminal) -> tuple[Any, str]:
     if cmd == "audit":
         intact, bad = audit.verify(t)
         return {"intact": intact, "first_bad_id": bad}, "审计日志完整" if intact else f"审计日志第 {bad} 行被改动"
-    actor = _actor(t, args)
+    actor = signed_in(t, args)
     at = _at(t, args)
     if cmd == "member" and action == "add":
         reg = members.register(t, actor, args.phone, name=args.name, birthday=args.birthday,
@@ -219,8 +228,9 @@ def _logging(data_dir: Path) -> None:
         pass
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, *, extend: Extend | None = None, runner: Runner | None = None) -> int:
+    """Parse, run one command, print; `extend` and `runner` let a layer above add commands."""
+    parser = build_parser(extend)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -230,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         t = open_terminal(data_dir)
         try:
-            doc, text = run(args, t)
+            doc, text = (runner or run)(args, t)
         finally:
             t.store.close()
     except PosError as exc:

@@ -82,6 +82,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store_corrupt": ("数据文件损坏或不可读：{detail}", "The data file is damaged or unreadable: {detail}"),
     "input_invalid": ("输入无效：{detail}", "Invalid input: {detail}"),
     "out_file_type": ("输出文件须为 .png 或 .pdf", "The output file must be .png or .pdf"),
+    "headoffice_unreachable": (
+        "无法连接总部（{url}）：{detail}；销售可离线继续",
+        "Head office unreachable ({url}): {detail}; sales go on offline",
+    ),
+    "headoffice_bad_reply": ("总部返回了无法识别的应答：{detail}", "Head office sent a reply that makes no sense: {detail}"),
+    "sync_refused": ("总部拒绝了同步请求：{reason}", "Head office refused the sync request: {reason}"),
+    "not_enrolled": ("本终端尚未登记到总部，请先运行 enroll", "This terminal is not enrolled with a head office; run enroll"),
 }
 
 

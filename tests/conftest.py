@@ -7,22 +7,15 @@ import os
 os.environ.setdefault("POS_PIN_HASH_FAST", "1")  # argon2 at full cost would make every sign-in slow
 os.environ.setdefault("POS_LANG", "zh_CN")
 
-from datetime import datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
 
 import pytest  # noqa: E402
 
+from storetime import TZ, at  # noqa: E402,F401  (tests import them from storetime)
 from terminal.clock import FixedClock  # noqa: E402
 from terminal.rules import Programme, default_programme  # noqa: E402
 
-TZ = ZoneInfo("Asia/Shanghai")
 PIN = "1234"
-
-
-def at(text: str) -> datetime:
-    """'2026-11-21 10:00' in store time."""
-    return datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
 @pytest.fixture(scope="session")

@@ -55,10 +55,15 @@ def issue(t: Terminal, actor: Actor, query: str, *, out: Path | None = None, at:
 def verify(t: Terminal, payload: str) -> dict[str, Any]:
     """Who a scanned card belongs to, or the reason it is refused (PosError)."""
     member = lookup.find_one(t, payload)
+    conn = t.store.conn
+    # A card this terminal holds (issued here or pulled from head office) stays valid after its
+    # issuing terminal is revoked; an unknown card must be signed by a key still in good standing.
+    known = conn.execute("SELECT 1 FROM cards WHERE payload = ?", (payload.strip(),)).fetchone() is not None
     claims = cards.verify_card(
         payload.strip(),
-        {r[0]: bytes.fromhex(r[1]) for r in t.store.conn.execute("SELECT key_id, public_key FROM card_keys")},
-        {r[0] for r in t.store.conn.execute("SELECT card_id FROM cards WHERE revoked_at IS NOT NULL")},
+        {r[0]: bytes.fromhex(r[1]) for r in conn.execute(
+            "SELECT key_id, public_key FROM card_keys WHERE revoked = 0 OR ?", (known,))},
+        {r[0] for r in conn.execute("SELECT card_id FROM cards WHERE revoked_at IS NOT NULL")},
     )
     return {"valid": True, "card_id": claims.card_id, "member_id": member["member_id"],
             "phone_masked": phone.mask(member["phone"]), "key_id": claims.key_id,

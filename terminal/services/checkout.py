@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
-from terminal import clock as clocks, coupons, lots, phone, points, pricing, tiers
+from terminal import clock as clocks, coupons, lots, points, pricing, tiers
 from terminal.errors import PosError
 from terminal.ids import new_id
 from terminal.services import lookup, reads, writes
@@ -86,15 +86,31 @@ def plan(t: Terminal, req: SaleRequest, at: datetime | None = None) -> Plan:
     offline_left = None
     if offline:
         offline_left = max(0, programme.redeem.offline_cap_points - reads.offline_redeemed_today(t, member_id, now))
-    undiscounted = pricing.price(
+    # Pricing is the costliest step of a sale. amount_due_fen (after tier discount and coupon, before
+    # the points tender) does not depend on the points redeemed, so a sale redeeming points is priced
+    # once, with them; the limit is checked on that price exactly as on the price without them. If that
+    # call fails, the original two-step path below runs and raises whatever it always raised.
+    redeemed: pricing.Quote | None = None
+    if req.redeem_points:
+        try:
+            redeemed = pricing.price(
+                req.lines, programme, tier_id=tier_before, occurred_at=now, birthday=birthday, coupon=applied,
+                redeem_points=req.redeem_points,
+            )
+        except Exception:
+            redeemed = None
+    undiscounted = redeemed if redeemed is not None else pricing.price(
         req.lines, programme, tier_id=tier_before, occurred_at=now, birthday=birthday, coupon=applied
     )
     limit = points.redeem_limit(undiscounted.amount_due_fen, state.balance(now), programme, offline_remaining=offline_left)
     points.check_redeem(req.redeem_points, limit, programme)
-    quote = undiscounted if not req.redeem_points else pricing.price(
-        req.lines, programme, tier_id=tier_before, occurred_at=now, birthday=birthday, coupon=applied,
-        redeem_points=req.redeem_points,
-    )
+    if not req.redeem_points or redeemed is not None:
+        quote = undiscounted
+    else:
+        quote = pricing.price(
+            req.lines, programme, tier_id=tier_before, occurred_at=now, birthday=birthday, coupon=applied,
+            redeem_points=req.redeem_points,
+        )
 
     this_sale = tiers.Spend(now, quote.payable_fen, True)
     upgrade = tiers.upgrade(tier_before, tier_since, [*spend_list, this_sale], now, programme)
@@ -181,7 +197,7 @@ def _write(
          int(p.offline)),
     )
     conn.executemany("INSERT INTO sale_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", line_rows)
-    t.emit("sale", p.now, actor, member_id, {
+    sale_event = t.emit("sale", p.now, actor, member_id, {
         "sale_id": sale_id, "receipt_no": receipt_no, "pay_method": req.pay_method, "offline": p.offline,
         "subtotal_fen": q.subtotal_fen, "tier_discount_fen": q.tier_discount_fen, "coupon_code": q.coupon_code,
         "coupon_discount_fen": q.coupon_discount_fen, "points_redeemed": q.points_redeemed,
@@ -208,7 +224,9 @@ def _write(
             "expires_at": expires_text})
         writes.add_lot(t, bonus_event, member_id, p.lot_expires_at)
         conn.execute("INSERT INTO bonus_months VALUES (?, ?, ?)", (member_id, p.month, p.bonus_points))
-    conn.execute("INSERT INTO spends VALUES (?, ?, ?, 1, ?)", (member_id, now_text, q.payable_fen, sale_id))
+    conn.execute("INSERT INTO spends(member_id, occurred_at, qualifying_fen, is_purchase, ref_id, seq)"
+                 " VALUES (?, ?, ?, 1, ?, (SELECT seq FROM events WHERE event_id = ?))",
+                 (member_id, now_text, q.payable_fen, sale_id, sale_event))
     if p.upgrade:
         t.emit("tier_changed", p.now, actor, member_id,
                {"from": p.upgrade.from_tier, "to": p.upgrade.to_tier, "reason": "upgrade", "sale_id": sale_id})
@@ -239,7 +257,7 @@ def document(
         "offline": p.offline,
         "member": None if m is None else {
             "member_id": m["member_id"],
-            "phone_masked": phone.mask(m["phone"]),
+            "phone_masked": lookup.mask(m["phone"]),
             "name": m["name"],
             "tier_before": p.tier_before,
             "tier_after": tier_after,

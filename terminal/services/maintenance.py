@@ -48,7 +48,8 @@ def _retention(t: Terminal, now: datetime) -> int:
     programme = t.programme
     entry = programme.entry_tier.id
     count = 0
-    rows = t.store.all("SELECT member_id, tier, tier_since FROM members WHERE tier != ? AND status != 'erased'", (entry,))
+    rows = t.store.all("SELECT member_id, tier, tier_since FROM members WHERE tier != ? AND status != 'erased'"
+                       " AND merged_into IS NULL", (entry,))
     for row in rows:
         changes = tiers.retention(row["tier"], clocks.from_text(row["tier_since"]),
                                   reads.spends(t, row["member_id"]), now, programme)
@@ -69,7 +70,8 @@ def _birthdays(t: Terminal, actor: Actor, now: datetime) -> int:
     if not templates:
         return 0
     rows = t.store.all(
-        "SELECT member_id, birthday FROM members WHERE status = 'active' AND substr(birthday, 6, 2) = ?",
+        "SELECT member_id, birthday FROM members WHERE status = 'active' AND merged_into IS NULL"
+        " AND substr(birthday, 6, 2) = ?",
         (f"{now.month:02d}",),
     )
     count = 0

@@ -71,13 +71,13 @@ def refund(
             conn.execute("UPDATE sale_lines SET refunded_qty = refunded_qty + ? WHERE sale_id = ? AND line_no = ?",
                          (take, sale["sale_id"], line_no))
         refund_id = new_id()
-        member_id = sale["member_id"]
+        member_id = _canonical(t, sale["member_id"])
         conn.execute(
             "INSERT INTO refunds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (refund_id, sale["sale_id"], clocks.to_text(now), actor.staff_id, refund_fen, value_fen,
              reversed_pts, restored_pts, json.dumps(out_lines)),
         )
-        t.emit("refund", now, actor, member_id, {
+        refund_event = t.emit("refund", now, actor, member_id, {
             "refund_id": refund_id, "sale_id": sale["sale_id"], "receipt_no": sale["receipt_no"],
             "refund_fen": refund_fen, "points_value_fen": value_fen, "lines": out_lines})
         balance = None
@@ -90,8 +90,9 @@ def refund(
                 t.emit("points_restored", now, actor, member_id, {
                     "sale_id": sale["sale_id"], "refund_id": refund_id, "redemption_id": sale["redeem_event_id"],
                     "points": restored_pts})
-            conn.execute("INSERT INTO spends VALUES (?, ?, ?, 0, ?)",
-                         (member_id, clocks.to_text(now), -refund_fen, refund_id))
+            conn.execute("INSERT INTO spends(member_id, occurred_at, qualifying_fen, is_purchase, ref_id, seq)"
+                         " VALUES (?, ?, ?, 0, ?, (SELECT seq FROM events WHERE event_id = ?))",
+                         (member_id, clocks.to_text(now), -refund_fen, refund_id, refund_event))
             balance = reads.points_state(t, member_id).balance(now)
         audit.record(t, actor, "refund", now, sale_id=sale["sale_id"], refund_id=refund_id, refund_fen=refund_fen)
     return RefundResult({
@@ -101,6 +102,14 @@ def refund(
         "points_reversed": reversed_pts, "points_restored": restored_pts,
         "points_balance": balance, "balance_negative": balance is not None and balance < 0,
     })
+
+
+def _canonical(t: Terminal, member_id: str | None) -> str | None:
+    """The member a sale's member is now (head office may have merged it into another since)."""
+    if member_id is None:
+        return None
+    merged = t.store.scalar("SELECT merged_into FROM members WHERE member_id = ?", (member_id,))
+    return merged or member_id
 
 
 def _wanted(sale_lines: dict[int, Any], lines: Sequence[tuple[int, int | None]]) -> list[tuple[int, int]]:

@@ -61,7 +61,8 @@ def init(t: Terminal, *, store_name: str | None, admin_pin: str | None, demo: bo
                 conn.execute("INSERT INTO settings(key, value) VALUES (?, ?)", (k, v))
             conn.execute("INSERT INTO rules VALUES (?, ?, ?, 1)",
                          (programme.version, default_rules_text(), clocks.to_text(now)))
-            conn.execute("INSERT INTO card_keys VALUES (?, ?, ?)", (key.key_id, key.public_raw.hex(), terminal_id))
+            conn.execute("INSERT INTO card_keys(key_id, public_key, terminal_id) VALUES (?, ?, ?)",
+                         (key.key_id, key.public_raw.hex(), terminal_id))
             staff.add_staff(t, None, "admin", "管理员", "admin", admin_pin)
     elif store_name:
         t.store.set_setting("store_name", store_name)

@@ -20,6 +20,8 @@ from terminal.errors import PosError
 from terminal.store.schema import migrations
 
 DB_NAME = "terminal.db"
+# The canonical payload text; one encoder reused (json.dumps with options builds a new one per call).
+_PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def open_store(path: Path | str) -> Store:
@@ -107,22 +109,24 @@ class Store:
         """Append one event inside the caller's write transaction; returns its seq (gapless)."""
         if not self.conn.in_transaction:
             raise RuntimeError("append_event must run inside Store.write()")
-        seq = self.conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").fetchone()[0]
-        self.conn.execute(
+        # One statement: the next seq is computed inside the INSERT (seq is the rowid, so lastrowid is it).
+        cur = self.conn.execute(
             "INSERT INTO events(seq, event_id, terminal_id, kind, occurred_at, member_id, staff_id, payload)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), ?, ?, ?, ?, ?, ?, ?)",
             (
-                seq,
                 event_id,
                 terminal_id,
                 kind,
                 occurred_at,
                 member_id,
                 staff_id,
-                json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+                _PAYLOAD_JSON.encode(payload),
             ),
         )
-        return int(seq)
+        seq = cur.lastrowid
+        if seq is None:  # cannot happen after a successful INSERT into a rowid table
+            raise RuntimeError("event insert gave no seq")
+        return seq
 
     def close(self) -> None:
         self.conn.close()

@@ -109,3 +109,31 @@ def m002_lot_index(db: Database) -> None:
             detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
         """
     )
+
+
+@migrations()
+def m003_replica(db: Database) -> None:
+    """What head office confirmed: merges (alias -> canonical), which spends came from head office
+    and which from this terminal's own events (by seq), each member's confirmed points snapshot and
+    through which of this terminal's seqs it counts, and revoked signing keys.
+    Own spend rows written before this migration get the seq of the event that wrote them."""
+    db.executescript(
+        """
+        ALTER TABLE members ADD COLUMN merged_into TEXT;
+        CREATE INDEX members_merged ON members(merged_into);
+        ALTER TABLE spends ADD COLUMN seq INTEGER;              -- own event's seq; NULL from head office
+        ALTER TABLE spends ADD COLUMN origin TEXT NOT NULL DEFAULT 'local';  -- local | headoffice
+        UPDATE spends SET seq = (
+            SELECT e.seq FROM events e WHERE e.kind = 'sale' AND json_extract(e.payload, '$.sale_id') = spends.ref_id)
+            WHERE is_purchase = 1;
+        UPDATE spends SET seq = (
+            SELECT e.seq FROM events e WHERE e.kind = 'refund' AND json_extract(e.payload, '$.refund_id') = spends.ref_id)
+            WHERE is_purchase = 0;
+        CREATE TABLE member_snapshots (
+            member_id TEXT PRIMARY KEY,
+            includes_seq INTEGER NOT NULL,        -- this terminal's events through this seq are inside
+            points TEXT NOT NULL,                 -- the protocol's PointsSnapshot, JSON
+            updated_at TEXT NOT NULL);
+        ALTER TABLE card_keys ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
+        """
+    )

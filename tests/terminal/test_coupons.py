@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from conftest import TZ, at
+from storetime import TZ, at
 
 from terminal.coupons import Coupon, check_usable, new_code, status, validity
 from terminal.errors import PosError

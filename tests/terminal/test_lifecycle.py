@@ -7,7 +7,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import at
+from storetime import at
 from terminal.lifecycle import high_value, lifecycle
 from terminal.rules import default_programme
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import at
+from storetime import at
 from terminal.lots import PointsEvent, PointsState, apply, expires_at, fold, from_ledger
 from terminal.rules import default_programme
 

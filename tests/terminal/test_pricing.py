@@ -11,7 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import TZ, at
+from storetime import TZ, at
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import at
+from storetime import at
 from terminal.rules import default_programme
 from terminal.tiers import (
     Spend,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import at
+from storetime import at
 from terminal.errors import PosError
 from terminal.pricing import CartLine
 from terminal.services import checkout, members, writes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import at
+from storetime import at
 from terminal.errors import PosError
 from terminal.services import card_service, lookup, members
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import at
+from storetime import at
 from terminal.services import maintenance, members
 
 from svc_helpers import buy, event_count, ledger_points, register

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import at
+from storetime import at
 from terminal.clock import FixedClock
 from terminal.errors import PosError
 from terminal.pricing import CartLine
