@@ -3,11 +3,17 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Debian packages the project needs at run or test time (CJK font for cards and receipts).
-SYSTEM_PACKAGES := fonts-noto-cjk poppler-utils
+# Debian packages the project needs at run or test time (CJK font for cards and receipts; PostgreSQL,
+# which the head-office tests start themselves on a private port and data dir).
+# What Qt's libraries load (EGL/GL, fontconfig, xkbcommon, D-Bus, the xcb platform plugin's
+# libraries), and Xvfb for screenshots of the real app.
+QT_PACKAGES := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3 \
+	libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+	libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 xvfb
+SYSTEM_PACKAGES := fonts-noto-cjk poppler-utils postgresql $(QT_PACKAGES)
 DATA_DIR ?= $(CURDIR)/data/demo
 
-.PHONY: run test bench system-deps clean lint
+.PHONY: run run-app test bench bench-app i18n screenshots system-deps clean lint
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
@@ -27,8 +33,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+# The app's translations: .ts -> .qm with pyside6-lrelease; fails on any untranslated string.
+i18n: $(STAMP)
+	$(BIN)/python -m ui.i18n
+
 test: $(STAMP)
 	@$(MAKE) --no-print-directory system-deps
+	@$(MAKE) --no-print-directory i18n
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -q
 
@@ -37,8 +48,25 @@ run: $(STAMP)
 	$(BIN)/pos-terminal --data-dir $(DATA_DIR) init --demo --admin-pin 1234
 	POS_PIN=1234 $(BIN)/pos-terminal --data-dir $(DATA_DIR) demo
 
+# The cashier's app on the demo store (`make run` will start it once the entry point does).
+run-app: $(STAMP)
+	@$(MAKE) --no-print-directory system-deps
+	@$(MAKE) --no-print-directory i18n
+	$(BIN)/pos-terminal --data-dir $(DATA_DIR) init --demo --admin-pin 1234
+	$(BIN)/python -m ui --data-dir $(DATA_DIR)
+
 bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
+
+bench-app: $(STAMP)
+	@$(MAKE) --no-print-directory i18n
+	$(BIN)/python bench/bench_app.py
+
+# Screenshots of the real app under Xvfb into docs/ (sign-in, checkout zh_CN and en, receipt).
+screenshots: $(STAMP)
+	@$(MAKE) --no-print-directory system-deps
+	@$(MAKE) --no-print-directory i18n
+	$(BIN)/python -m ui.screenshots --out docs
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

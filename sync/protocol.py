@@ -149,6 +149,7 @@ class MemberSnapshot(_Wire):
     coupons: list[CouponRecord]
     cards: list[CardRecord]
     bonus_months: dict[str, int]  # "2026-11" -> points
+    stored_value_fen: int = 0  # balance of stored_value_topup - stored_value_spent {amount_fen}; may be < 0
 
 
 class TerminalKey(_Wire):
@@ -175,6 +176,14 @@ class PullResponse(_Wire):
     cursor: int  # pass back as ?cursor= next time
     more: bool
     changes: list[Change]
+
+
+class Health(_Wire):
+    """GET /v1/health (unsigned): liveness and the server's clock, to check a terminal's skew."""
+
+    status: Literal["ok"]
+    protocol_version: int
+    server_time: AwareDatetime
 
 
 class Problem(_Wire):

@@ -1,0 +1,202 @@
+"""The head office's storage: one small interface over two backends, SQLite (a file, WAL) and
+PostgreSQL (psycopg 3). SQL is written once with `?` placeholders; rows come back as dicts.
+
+Transactions
+- `db.write()`: one write transaction. Writers are serialized: SQLite by BEGIN IMMEDIATE (one
+  writer per file), PostgreSQL by `pg_advisory_xact_lock(WRITE_LOCK)` taken first thing in every
+  write transaction and held until its COMMIT or ROLLBACK.
+  Why serialize on PostgreSQL: the pull feed is read as "feed.id > cursor". Ids come from a
+  sequence, and a sequence hands out numbers in call order, not commit order: if transaction A takes
+  id 10 and commits after B took id 11 and committed, a reader in between sees 11, moves its cursor
+  to 11 and never sees 10. With every feed writer holding the same transaction-level lock from its
+  start to its commit, no two feed-writing transactions overlap, so ids are assigned in commit order
+  and "id > cursor" never skips a late-committing row. (The alternative, reading only below
+  pg_snapshot_xmin, keeps writers parallel but makes readers lag; one head office does not need it.)
+- `db.read()`: one consistent snapshot for several reads (SQLite: a deferred transaction in WAL
+  mode; PostgreSQL: REPEATABLE READ, READ ONLY), so e.g. a member's data and the requesting
+  terminal's acked seq come from the same moment.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+WRITE_LOCK = 7_201_003  # the advisory lock key every PostgreSQL write transaction takes
+ENV_DB = "POS_HEADOFFICE_DB"
+DB_FILE = "headoffice.db"
+
+
+def default_url() -> str:
+    """POS_HEADOFFICE_DB, else a SQLite file in the user data dir ('pos-headoffice/headoffice.db')."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return env
+    return str(Path(platformdirs.user_data_dir("pos-headoffice", appauthor=False)) / DB_FILE)
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+    return {d[0]: v for d, v in zip(cursor.description, row)}
+
+
+class Tx:
+    """One transaction's connection: execute / one / all / scalar / many."""
+
+    def __init__(self, conn: Any, postgres: bool) -> None:
+        self._conn = conn
+        self.postgres = postgres
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.postgres else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._conn.execute(self._sql(sql), tuple(params))
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        if self.postgres:
+            with self._conn.cursor() as cur:
+                cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+        else:
+            self._conn.executemany(sql, [tuple(r) for r in rows])
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        return self.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return list(self.execute(sql, params).fetchall())
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else next(iter(row.values()))
+
+    def insert_id(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """An INSERT ... RETURNING id, returning the new id."""
+        return int(self.scalar(sql, params))
+
+
+class Database:
+    """A pool of connections to one database, SQLite file or PostgreSQL URL."""
+
+    def __init__(self, url: str, *, pool_size: int = 8) -> None:
+        self.url = url
+        self.postgres = is_postgres(url)
+        self._pool: queue.LifoQueue[Any] = queue.LifoQueue()
+        self._pool_size = pool_size
+        if not self.postgres:
+            Path(url).parent.mkdir(parents=True, exist_ok=True)
+        from sync.headoffice import schema
+
+        with self.write(lock=True) as tx:
+            schema.migrate(tx)
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.postgres else "sqlite"
+
+    # -- connections --------------------------------------------------------------------------
+    def _connect(self) -> Any:
+        if self.postgres:
+            import psycopg
+            from psycopg.rows import dict_row
+
+            return psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
+        conn = sqlite3.connect(self.url, isolation_level=None, timeout=30.0, check_same_thread=False)
+        conn.row_factory = _dict_row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        return conn
+
+    def _reusable(self, conn: Any) -> bool:
+        """Back to the pool only if idle (the transaction ended cleanly, commit or rollback)."""
+        if self.postgres:
+            from psycopg.pq import TransactionStatus
+
+            return not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
+        return not conn.in_transaction
+
+    def _begin(self, begin: str) -> Any:
+        """A connection with `begin` run on it. A pooled connection the server has dropped since
+        (PostgreSQL restarted, say) fails here: it is closed and a new one opened, once."""
+        try:
+            conn = self._pool.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+            conn.execute(begin)
+            return conn
+        try:
+            conn.execute(begin)
+        except Exception:
+            try:
+                conn.close()
+            except Exception:
+                pass
+            conn = self._connect()
+            conn.execute(begin)
+        return conn
+
+    @contextmanager
+    def _connection(self, begin: str) -> Iterator[Any]:
+        conn = self._begin(begin)
+        try:
+            yield conn
+        finally:
+            if self._pool.qsize() < self._pool_size and self._reusable(conn):
+                self._pool.put(conn)
+            else:
+                conn.close()
+
+    @contextmanager
+    def _transaction(self, begin: str, lock: bool) -> Iterator[Tx]:
+        with self._connection(begin) as conn:
+            try:
+                tx = Tx(conn, self.postgres)
+                if lock and self.postgres:
+                    tx.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+                yield tx
+            except BaseException:
+                try:
+                    conn.execute("ROLLBACK")
+                except Exception:  # the connection is gone: it is closed, not pooled
+                    pass
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def write(self, *, lock: bool = True) -> Iterator[Tx]:
+        """A write transaction. lock=False (PostgreSQL only) skips the feed lock, for writes that
+        never touch the feed (nonces), so they do not queue behind pushes."""
+        begin = "BEGIN" if self.postgres else "BEGIN IMMEDIATE"
+        with self._transaction(begin, lock) as tx:
+            yield tx
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if self.postgres else "BEGIN"
+        with self._transaction(begin, False) as tx:
+            yield tx
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._pool.get_nowait().close()
+            except queue.Empty:
+                return
+
+
+def open_db(url: str | None = None) -> Database:
+    return Database(url or default_url())

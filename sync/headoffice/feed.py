@@ -1,0 +1,42 @@
+"""The change feed terminals pull. Every projection change appends (kind, key); a pull returns the
+current snapshot of each distinct key changed after the cursor, oldest change first.
+
+Kinds: 'member' (key: the canonical member id at the time), 'terminal_key' (key: terminal id),
+'rules' (key: 'active'). Appends happen only inside Database.write(), whose lock makes feed ids
+follow commit order on PostgreSQL too (see db.py), so "id > cursor" never skips a row.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from sync.headoffice.timekeys import utcnow, text
+
+KINDS = ("member", "terminal_key", "rules")
+
+
+def append(tx: Any, kind: str, key: str) -> None:
+    append_many(tx, kind, [key])
+
+
+def append_many(tx: Any, kind: str, keys: Iterable[str]) -> None:
+    if kind not in KINDS:
+        raise ValueError(kind)
+    now = text(utcnow())
+    tx.many("INSERT INTO feed(kind, key, created_at) VALUES (?, ?, ?)", [(kind, k, now) for k in sorted(set(keys))])
+
+
+def after(tx: Any, cursor: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+    """Distinct (kind, key) changed after cursor, ordered by their latest change; (rows, more).
+    Each row: kind, key, last_id. Taking a key's latest change keeps the cursor exact: every key
+    whose changes are all <= the returned cursor has been returned on this or an earlier page."""
+    rows = tx.all(
+        "SELECT kind, key, MAX(id) AS last_id FROM feed WHERE id > ? GROUP BY kind, key"
+        " ORDER BY last_id LIMIT ?",
+        (cursor, limit + 1),
+    )
+    return rows[:limit], len(rows) > limit
+
+
+def head(tx: Any) -> int:
+    return int(tx.scalar("SELECT COALESCE(MAX(id), 0) AS n FROM feed") or 0)

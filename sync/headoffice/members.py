@@ -1,0 +1,199 @@
+"""Members at head office: canonical ids and aliases, registration with the merge of a phone
+registered twice, and the profile by last writer wins per field (member_updated edits, ordered by
+(occurred_at, terminal_id, seq)); a merged-in registration only fills fields still empty.
+
+A merge keeps the earliest registration by (occurred_at, terminal_id, seq): deterministic whatever
+order the events arrive in. The other id becomes an alias; every event under an alias, even one
+that arrives later, counts for the canonical member (reads take the whole group).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+from sync.headoffice import conflicts
+from sync.headoffice.batch import Batch, Quarantine
+from sync.headoffice.timekeys import key, text
+from terminal import phone as phones
+from terminal.errors import PosError
+
+PROFILE_KINDS = ("member_registered", "member_updated", "member_erased", "member_blacklisted",
+                 "member_unblacklisted")
+PROFILE_FIELDS = ("phone", "name", "birthday")
+
+
+def marks(ids: Sequence[str]) -> str:
+    return "(" + ",".join("?" * len(ids)) + ")"
+
+
+def resolve(tx: Any, member_id: str) -> str | None:
+    """The canonical id for a member id or alias; None if head office does not know it."""
+    row = tx.one("SELECT canonical_id FROM member_aliases WHERE alias_id = ?", (member_id,))
+    if row is not None:
+        return str(row["canonical_id"])
+    if tx.one("SELECT 1 AS x FROM members WHERE member_id = ?", (member_id,)) is not None:
+        return member_id
+    return None
+
+
+def group(tx: Any, canonical: str) -> list[str]:
+    """The canonical id first, then its aliases."""
+    rows = tx.all("SELECT alias_id FROM member_aliases WHERE canonical_id = ? ORDER BY alias_id", (canonical,))
+    return [canonical, *(r["alias_id"] for r in rows)]
+
+
+def _reg_order(row: Any) -> tuple[str, str, int]:
+    return (row["reg_key"], row["reg_terminal"], int(row["reg_seq"]))
+
+
+def _normalize_phone(value: Any) -> str:
+    try:
+        return phones.normalize(str(value))
+    except PosError:
+        raise Quarantine(f"not a valid mobile number: {str(value)[:32]!r}") from None
+
+
+def register(tx: Any, ev: Any, batch: Batch) -> str:
+    """member_registered {phone, name, birthday, referrer_id, tier}; returns the canonical id."""
+    if ev.member_id is None:
+        raise Quarantine("member_registered without member_id")
+    p = ev.payload
+    e164 = _normalize_phone(p.get("phone"))
+    for name in ("name", "birthday", "referrer_id", "tier"):
+        if p.get(name) is not None and not isinstance(p[name], str):
+            raise Quarantine(f"{name} must be text")
+    if resolve(tx, ev.member_id) is not None:
+        raise Quarantine("member already registered")
+    batch.canon.clear()  # a merge may follow: cached canonical ids could go stale
+    now = text(batch.now)
+    row = {
+        "member_id": ev.member_id, "phone": e164, "phone_last4": phones.last4(e164),
+        "name": p.get("name"), "birthday": p.get("birthday"), "tier": p.get("tier") or "",
+        "tier_since": text(ev.occurred_at), "registered_at": text(ev.occurred_at),
+        "reg_key": key(ev.occurred_at), "reg_terminal": ev.terminal_id, "reg_seq": ev.seq,
+        "reg_tier": p.get("tier") or "", "referrer_id": p.get("referrer_id"), "status": "active",
+        "updated_at": now,
+    }
+    live = tx.one("SELECT * FROM members WHERE phone = ? AND status <> 'merged'", (e164,))
+    canonical = ev.member_id
+    if live is not None and _reg_order(live) < _reg_order(row):
+        canonical = live["member_id"]
+        row["status"] = "merged"
+    elif live is not None:
+        _fold_into(tx, live["member_id"], ev.member_id, now)
+    cols = list(row)
+    tx.execute(f"INSERT INTO members({','.join(cols)}) VALUES {marks(cols)}", [row[c] for c in cols])
+    if live is not None:
+        loser = ev.member_id if canonical != ev.member_id else live["member_id"]
+        tx.execute("INSERT INTO member_aliases(alias_id, canonical_id, merged_at) VALUES (?, ?, ?)",
+                   (loser, canonical, now))
+        _record_merge(tx, e164, canonical, loser)
+        batch.regrouped.add(canonical)
+        batch.profile.add(canonical)  # two registrations' fields: last writer wins
+    batch.touch(canonical)
+    return canonical
+
+
+def _fold_into(tx: Any, loser: str, winner: str, now: str) -> None:
+    """The loser (a canonical id) and its aliases become aliases of winner (the row may not exist
+    yet: register inserts it right after)."""
+    tx.execute("UPDATE members SET status = 'merged', updated_at = ? WHERE member_id = ?", (now, loser))
+    tx.execute("UPDATE member_aliases SET canonical_id = ? WHERE canonical_id = ?", (winner, loser))
+
+
+def merge(tx: Any, a: str, b: str, now: str) -> str:
+    """Merge two canonical members (the same phone); returns the surviving canonical id."""
+    rows = {r["member_id"]: r for r in tx.all("SELECT * FROM members WHERE member_id IN (?, ?)", (a, b))}
+    winner, loser = sorted((a, b), key=lambda m: _reg_order(rows[m]))
+    _fold_into(tx, loser, winner, now)
+    tx.execute("INSERT INTO member_aliases(alias_id, canonical_id, merged_at) VALUES (?, ?, ?)", (loser, winner, now))
+    _record_merge(tx, rows[winner]["phone"] or rows[loser]["phone"], winner, loser)
+    return winner
+
+
+def _record_merge(tx: Any, e164: str | None, canonical: str, alias: str) -> None:
+    rows = {r["member_id"]: r for r in tx.all(
+        "SELECT member_id, registered_at, reg_terminal, reg_seq FROM members WHERE member_id IN (?, ?)",
+        (canonical, alias))}
+
+    def did(member_id: str) -> dict[str, Any]:
+        r = rows.get(member_id)
+        if r is None:
+            return {"member_id": member_id}
+        return {"member_id": member_id, "terminal_id": r["reg_terminal"], "seq": r["reg_seq"],
+                "registered_at": r["registered_at"]}
+
+    conflicts.record(tx, "phone_merged", alias, canonical, {
+        "phone": phones.mask(e164), "kept": did(canonical), "merged": did(alias),
+        "rule": "the earliest registration by (occurred_at, terminal_id, seq) is kept",
+    })
+
+
+def recompute_profile(tx: Any, canonical: str, batch: Batch) -> str:
+    """Last writer wins per field over the group's profile events, ordered (occurred_at,
+    terminal_id, seq); erasure removes phone, name and birthday for good. Returns the canonical id
+    (which changes if an updated phone joins another member's)."""
+    ids = group(tx, canonical)
+    rows = tx.all(
+        f"SELECT event_id, kind, payload FROM events WHERE member_id IN {marks(ids)} AND status = 'stored'"
+        f" AND kind IN {marks(PROFILE_KINDS)} ORDER BY occurred_key, terminal_id, seq",
+        (*ids, *PROFILE_KINDS),
+    )
+    fields: dict[str, Any] = {}
+    status, reason, erased = "active", None, False
+    for r in rows:
+        p = json.loads(r["payload"])
+        if r["kind"] == "member_registered":  # a merged registration only fills blanks: the earliest stands
+            for f in PROFILE_FIELDS:
+                if p.get(f) is not None:
+                    fields.setdefault(f, p[f])
+        elif r["kind"] == "member_updated":
+            fields.update({f: p[f] for f in PROFILE_FIELDS if f in p})
+        elif r["kind"] == "member_blacklisted":
+            status, reason = "blacklisted", p.get("reason")
+        elif r["kind"] == "member_unblacklisted":
+            status, reason = "active", None
+        else:
+            erased = True
+    e164 = None
+    if fields.get("phone") is not None:
+        try:
+            e164 = phones.normalize(str(fields["phone"]))
+        except PosError:
+            e164 = None
+    if erased:
+        fields, e164, status, reason = {}, None, "erased", None
+        _scrub(tx, ids)
+    if e164 is not None:
+        other = tx.one("SELECT member_id FROM members WHERE phone = ? AND status <> 'merged' AND member_id <> ?",
+                       (e164, canonical))
+        if other is not None:
+            batch.canon.clear()
+            winner = merge(tx, canonical, other["member_id"], text(batch.now))
+            batch.regrouped.add(winner)
+            return recompute_profile(tx, winner, batch)
+    tx.execute(
+        "UPDATE members SET phone = ?, phone_last4 = ?, name = ?, birthday = ?, status = ?,"
+        " blacklist_reason = ?, updated_at = ? WHERE member_id = ?",
+        (e164, phones.last4(e164) if e164 else None, fields.get("name"), fields.get("birthday"), status, reason,
+         text(batch.now), canonical),
+    )
+    return canonical
+
+
+def _scrub(tx: Any, ids: list[str]) -> None:
+    """PIPL erasure: phone, name and birthday leave the stored profile events too (the body hash
+    stays, so a resent copy is still recognised as a duplicate)."""
+    rows = tx.all(
+        f"SELECT event_id, payload FROM events WHERE member_id IN {marks(ids)} AND kind IN (?, ?)",
+        (*ids, "member_registered", "member_updated"),
+    )
+    for r in rows:
+        p = json.loads(r["payload"])
+        if any(p.get(f) is not None for f in PROFILE_FIELDS):
+            p.update({f: None for f in PROFILE_FIELDS if f in p})
+            tx.execute("UPDATE events SET payload = ? WHERE event_id = ?",
+                       (json.dumps(p, ensure_ascii=False, sort_keys=True, separators=(",", ":")), r["event_id"]))
+    tx.execute(f"UPDATE members SET phone = NULL, phone_last4 = NULL, name = NULL, birthday = NULL"
+               f" WHERE member_id IN {marks(ids)}", ids)

@@ -1,0 +1,28 @@
+"""Refusals: every 4xx the head office gives is a Refused, rendered as a protocol.Problem body
+{code, reason}. The transaction it is raised in is rolled back, so a refusal changes nothing."""
+
+from __future__ import annotations
+
+
+class Refused(Exception):
+    def __init__(self, status: int, code: str, reason: str) -> None:
+        super().__init__(f"{status} {code}: {reason}")
+        self.status = status
+        self.code = code
+        self.reason = reason
+
+
+def unauthorized(code: str, reason: str) -> Refused:
+    return Refused(401, code, reason)
+
+
+def forbidden(code: str, reason: str) -> Refused:
+    return Refused(403, code, reason)
+
+
+def conflict(code: str, reason: str) -> Refused:
+    return Refused(409, code, reason)
+
+
+def invalid(code: str, reason: str) -> Refused:
+    return Refused(422, code, reason)

@@ -1,0 +1,58 @@
+"""Head office test fixtures: `ho` (a running head office of each backend, with an in-process
+handle on its database for admin steps and assertions) and enrolled tills."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+import pytest
+
+from ho_client import Till
+from sync.headoffice import enroll
+from sync.headoffice.db import Database
+
+TABLES = ("stores", "enroll_codes", "terminals", "nonces", "events", "members", "member_aliases", "spends",
+          "coupons", "coupon_uses", "cards", "bonus_months", "tier_history", "conflicts", "rules", "feed")
+
+
+@dataclass
+class HO:
+    backend: str
+    url: str
+    db_url: str
+    db: Database
+
+    def code(self, store: str = "一号店", ttl: int = 30, now: datetime | None = None) -> str:
+        return enroll.create_code(self.db, store, now or datetime.now(timezone.utc), ttl).code
+
+    def till(self, store: str = "一号店") -> Till:
+        till = Till(self.url)
+        response = till.enroll(self.code(store))
+        assert response.status_code == 200, response.text
+        return till
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Row counts of every table and the terminals' acked seqs: equal before and after a
+        refused request means it stored nothing."""
+        with self.db.read() as tx:
+            counts = {t: tx.scalar(f"SELECT COUNT(*) AS n FROM {t}") for t in TABLES}
+            acked = tx.all("SELECT terminal_id, acked_seq FROM terminals ORDER BY terminal_id")
+        return {"counts": counts, "acked": acked}
+
+    def events_of(self, till: Till) -> list[dict[str, Any]]:
+        with self.db.read() as tx:
+            return tx.all("SELECT * FROM events WHERE terminal_id = ? ORDER BY seq", (till.terminal_id,))
+
+
+@pytest.fixture(scope="session")
+def ho_session(headoffice: Any) -> Iterator[HO]:
+    db = Database(headoffice.db_url)
+    yield HO(headoffice.backend, headoffice.url, headoffice.db_url, db)
+    db.close()
+
+
+@pytest.fixture
+def ho(ho_session: HO) -> HO:
+    return ho_session

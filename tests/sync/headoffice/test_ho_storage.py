@@ -1,0 +1,117 @@
+"""The storage layer on both backends: migrations, transactions, the feed's commit order."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from sync.headoffice import feed, schema
+from sync.headoffice.db import ENV_DB, Database, default_url
+
+
+def test_migrations_apply_once_and_seed_the_default_rules(fresh_db_url):
+    db = Database(fresh_db_url)
+    db.close()
+    db = Database(fresh_db_url)  # again: nothing to do
+    with db.read() as tx:
+        assert schema.version(tx) == schema.LATEST
+        assert tx.scalar("SELECT COUNT(*) AS n FROM schema_version") == len(schema.MIGRATIONS)
+        assert tx.scalar("SELECT COUNT(*) AS n FROM rules WHERE active = 1") == 1
+        assert tx.all("SELECT kind, key FROM feed") == [{"kind": "rules", "key": "active"}]
+    db.close()
+
+
+def test_a_newer_schema_is_refused(fresh_db_url):
+    db = Database(fresh_db_url)
+    with db.write() as tx:
+        tx.execute("INSERT INTO schema_version(version, applied_at) VALUES (?, 'later')", (schema.LATEST + 1,))
+    db.close()
+    with pytest.raises(schema.SchemaTooNew):
+        Database(fresh_db_url)
+
+
+def test_a_failed_write_leaves_nothing(fresh_db_url):
+    db = Database(fresh_db_url)
+    with pytest.raises(RuntimeError):
+        with db.write() as tx:
+            feed.append(tx, "member", "m1")
+            raise RuntimeError("boom")
+    with db.read() as tx:
+        assert tx.scalar("SELECT COUNT(*) AS n FROM feed WHERE kind = 'member'") == 0
+    with db.write() as tx:  # the pooled connection is clean afterwards
+        feed.append(tx, "member", "m2")
+    with db.read() as tx:
+        assert tx.scalar("SELECT COUNT(*) AS n FROM feed WHERE kind = 'member'") == 1
+    db.close()
+
+
+def test_default_database_is_a_sqlite_file_in_the_user_data_dir(monkeypatch):
+    monkeypatch.delenv(ENV_DB, raising=False)
+    assert default_url().replace("\\", "/").endswith("pos-headoffice/headoffice.db")
+    monkeypatch.setenv(ENV_DB, "postgresql://example/db")
+    assert default_url() == "postgresql://example/db"
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    db = Database(str(tmp_path / "ho.db"))
+    with db.read() as tx:
+        assert tx.scalar("PRAGMA journal_mode") == "wal"
+    db.close()
+
+
+def test_postgres_feed_writers_commit_in_id_order(pg_cluster):
+    """A second writer waits for the first's commit (advisory lock), so feed ids follow commit
+    order and a reader of 'id > cursor' cannot skip a row that commits late."""
+    db = Database(pg_cluster.new_database())
+    order: list[str] = []
+    a_inside = threading.Event()
+    release_a = threading.Event()
+
+    def writer_a() -> None:
+        with db.write() as tx:
+            feed.append(tx, "member", "a")
+            a_inside.set()
+            release_a.wait(10)
+        order.append("a")
+
+    def writer_b() -> None:
+        with db.write() as tx:
+            feed.append(tx, "member", "b")
+        order.append("b")
+
+    ta = threading.Thread(target=writer_a)
+    ta.start()
+    assert a_inside.wait(10)
+    tb = threading.Thread(target=writer_b)
+    tb.start()
+    time.sleep(0.5)
+    assert order == [] and tb.is_alive()  # b waits behind a's open transaction
+    with db.read() as tx:
+        assert feed.after(tx, 0, 10)[0][-1]["kind"] == "rules"  # a reader sees neither yet
+    release_a.set()
+    ta.join(10)
+    tb.join(10)
+    assert order == ["a", "b"]
+    with db.read() as tx:
+        rows = feed.after(tx, 0, 10)[0]
+    assert [r["key"] for r in rows] == ["active", "a", "b"]
+    db.close()
+
+
+def test_postgres_dropped_pooled_connections_are_replaced(pg_cluster):
+    import psycopg
+
+    url = pg_cluster.new_database()
+    db = Database(url)
+    with db.read() as tx:
+        tx.scalar("SELECT 1 AS x")
+    with psycopg.connect(pg_cluster.url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      " WHERE datname = %s AND pid <> pg_backend_pid()", (url.rsplit("/", 1)[1],))
+    with db.write() as tx:
+        feed.append(tx, "member", "after-restart")
+    with db.read() as tx:
+        assert tx.scalar("SELECT COUNT(*) AS n FROM feed WHERE key = 'after-restart'") == 1
+    db.close()

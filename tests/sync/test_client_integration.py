@@ -1,0 +1,96 @@
+"""The sync client against the real head office (uvicorn on 127.0.0.1, SQLite and PostgreSQL):
+enroll -> sales -> sync -> a second terminal pulls the member and sells to it; the same phone
+registered at two terminals offline becomes one member whose cards work at both, points all kept."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timezone
+
+import pytest
+
+from replica_helpers import at, buy, register
+from sync.client import SyncClient
+from terminal.services import card_service, lookup, members, replica, setup
+from terminal.services.context import open_terminal
+
+
+@pytest.fixture
+def till(headoffice, tmp_path, clock):
+    """make(store) -> a set-up terminal enrolled with the real head office."""
+    from sync.headoffice import enroll
+    from sync.headoffice.db import Database
+
+    db = Database(headoffice.db_url)
+    opened = []
+
+    def make(store: str):
+        t = open_terminal(tmp_path / f"till-{len(opened)}", clock)
+        setup.init(t, store_name=store, admin_pin="1234", at=clock.now())
+        code = enroll.create_code(db, store, datetime.now(timezone.utc), 30).code
+        SyncClient(t, headoffice.url).enroll(code)
+        opened.append(t)
+        return t
+
+    yield make
+    for t in opened:
+        t.store.close()
+    db.close()
+
+
+def _phone() -> str:
+    return "139" + "".join(random.choice("0123456789") for _ in range(8))
+
+
+def _view(t, query, when):
+    return members.view(t, query, when)
+
+
+def test_a_member_registered_at_one_store_buys_at_another(till, admin):
+    one, two = till("一号店"), till("二号店")
+    number = _phone()
+    member = register(one, admin, number, when=at("2026-10-01 09:00"))
+    first = buy(one, admin, member, at("2026-11-02 10:00"), ("general", 200000))  # reaches silver
+    SyncClient(one).sync_once()
+    assert replica.status(one, one.now())["events_waiting"] == 0
+    SyncClient(two).sync_once()
+    seen = _view(two, number, at("2026-11-02 11:00"))
+    assert seen["member_id"] == member and seen["tier"] == "silver"
+    assert seen["points_balance"] == _view(one, member, at("2026-11-02 11:00"))["points_balance"]
+    assert seen["qualifying_fen"] == first["payable_fen"]
+    sale = buy(two, admin, number, at("2026-11-02 12:00"), ("general", 10000), redeem=1000)
+    assert sale["member"]["member_id"] == member and sale["points_redeemed"] == 1000
+    expected = seen["points_balance"] - 1000 + sale["points_earned"] + sale["bonus_points"]
+    assert _view(two, member, at("2026-11-02 13:00"))["points_balance"] == expected
+    SyncClient(two).sync_once()
+    SyncClient(one).sync_once()
+    for t in (one, two):
+        view = _view(t, member, at("2026-11-02 13:00"))
+        assert view["points_balance"] == expected
+        assert view["qualifying_fen"] == first["payable_fen"] + sale["payable_fen"]
+
+
+def test_the_same_phone_registered_at_two_stores_offline_becomes_one_member(till, admin):
+    one, two = till("一号店"), till("二号店")
+    number = _phone()
+    early = register(one, admin, number, when=at("2026-11-02 09:00"))
+    late = register(two, admin, number, when=at("2026-11-02 09:30"))
+    card_one = card_service.issue(one, admin, early, at=at("2026-11-02 09:01")).payload
+    card_two = card_service.issue(two, admin, late, at=at("2026-11-02 09:31")).payload
+    a = buy(one, admin, card_one, at("2026-11-02 10:00"), ("general", 10000))
+    b = buy(two, admin, card_two, at("2026-11-02 10:30"), ("general", 20000))
+    for _ in range(2):  # the second round carries the merge back to the terminal that pushed first
+        SyncClient(one).sync_once()
+        SyncClient(two).sync_once()
+    when = at("2026-11-02 12:00")
+    own_points = {}
+    for t in (one, two):
+        for query in (number, card_one, card_two, early, late):
+            assert lookup.find_one(t, query)["member_id"] == early, query
+        view = _view(t, number, when)
+        own_points[t.terminal_id] = view["points_balance"]
+        assert view["qualifying_fen"] == a["payable_fen"] + b["payable_fen"]
+    earned = a["points_earned"] + a["bonus_points"] + b["points_earned"] + b["bonus_points"]
+    assert set(own_points.values()) == {earned}
+    sale = buy(two, admin, card_one, at("2026-11-02 13:00"), ("general", 1000))  # the other store's card
+    assert sale["member"]["member_id"] == early
