@@ -45,10 +45,9 @@ test: $(STAMP)
 
 run: $(STAMP)
 	@$(MAKE) --no-print-directory system-deps
-	$(BIN)/pos-terminal --data-dir $(DATA_DIR) init --demo --admin-pin 1234
-	POS_PIN=1234 $(BIN)/pos-terminal --data-dir $(DATA_DIR) demo
+	@$(MAKE) --no-print-directory i18n
+	$(BIN)/python -m ui.demo_run --data-dir $(DATA_DIR)
 
-# The cashier's app on the demo store (`make run` will start it once the entry point does).
 run-app: $(STAMP)
 	@$(MAKE) --no-print-directory system-deps
 	@$(MAKE) --no-print-directory i18n

@@ -1,0 +1,1 @@
+"""The checkout screen: the sale session (model) and its panels."""
