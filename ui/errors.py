@@ -30,6 +30,8 @@ class UiError(Exception):
             "cash_short": QCoreApplication.translate("Errors", "Cash received is less than the amount due (%1)"),
             "not_manager": QCoreApplication.translate("Errors", "A refund needs a manager's approval"),
             "already_running": QCoreApplication.translate("Errors", "The checkout is already open on this computer"),
+            "printer_unavailable": QCoreApplication.translate(
+                "Errors", "The receipt printer %1 cannot be reached; the sale is saved, print it again later"),
             "not_set_up": QCoreApplication.translate(
                 "Errors", "This terminal is not set up yet: run 'pos-terminal init' first"),
         }

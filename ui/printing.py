@@ -1,5 +1,6 @@
-"""Where receipts go: a PDF per receipt in the data dir (the default, and what tests check), or a
-system printer through QPrinter. Chosen in the settings (QSettings 'receipts/...')."""
+"""Where receipts go: a PDF per receipt in the data dir (the default, and what tests check), a
+system printer through QPrinter, or an ESC/POS thermal printer. Chosen in the settings
+(QSettings 'receipts/...')."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtPrintSupport import QPrinter
 
+from ui.errors import UiError
 from ui.receipt_view import receipt_text, write_pdf
 
 
@@ -22,6 +24,10 @@ class ReceiptPrinter:
         return str(self.settings.value("receipts/auto_print", "true")).lower() == "true"
 
     @property
+    def escpos_target(self) -> str:
+        return str(self.settings.value("receipts/escpos", "") or "")
+
+    @property
     def printer_name(self) -> str:
         return str(self.settings.value("receipts/printer", "") or "")
 
@@ -33,6 +39,14 @@ class ReceiptPrinter:
     def print(self, doc: dict[str, Any]) -> str:
         """Print one receipt; returns where it went (a file path or the printer's name)."""
         text = receipt_text(doc)
+        if self.escpos_target:
+            from ui import escpos_printer
+
+            try:
+                escpos_printer.print_text(self.escpos_target, text)
+            except (OSError, ValueError, escpos_printer.DeviceError) as exc:
+                raise UiError("printer_unavailable", target=self.escpos_target) from exc
+            return self.escpos_target
         if self.printer_name:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             printer.setPrinterName(self.printer_name)

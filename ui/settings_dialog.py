@@ -32,12 +32,15 @@ class SettingsDialog(QDialog):
         self.auto_print.setChecked(str(settings.value("receipts/auto_print", "true")).lower() == "true")
         self.printer = QLineEdit(str(settings.value("receipts/printer", "") or ""))
         self.printer.setPlaceholderText(self.tr("Empty: save a PDF per receipt in the data folder"))
+        self.escpos = QLineEdit(str(settings.value("receipts/escpos", "") or ""))
+        self.escpos.setPlaceholderText(self.tr("network:192.168.1.50 or file:/dev/usb/lp0 (empty: not used)"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Language"), self.language)
         form.addRow("", self.auto_print)
         form.addRow(self.tr("Receipt printer"), self.printer)
+        form.addRow(self.tr("ESC/POS thermal printer"), self.escpos)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         self.import_button = QPushButton(self.tr("Import product catalog (CSV: code,name,category,price)…"))
@@ -54,6 +57,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         self.settings.setValue("receipts/auto_print", "true" if self.auto_print.isChecked() else "false")
         self.settings.setValue("receipts/printer", self.printer.text().strip())
+        self.settings.setValue("receipts/escpos", self.escpos.text().strip())
         lang = self.language.currentData()
         if lang != i18n.current():
             self.settings.setValue("language", lang)
