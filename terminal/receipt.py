@@ -66,10 +66,15 @@ def render(doc: dict[str, Any], *, title: str | None = None) -> str:
         if doc.get("points_redeemed"):
             out.append(_row("积分抵现", f"-{doc['points_redeemed']}"))
         out.append(_row("积分余额", str(doc["points_balance"])))
+        tier = member.get("tier_after") or member["tier_before"]
         if doc.get("tier_changed"):
-            out.append(f"恭喜升级为{TIER_NAMES.get(member['tier_after'], member['tier_after'])}！")
+            out.append(f"恭喜升级为{TIER_NAMES.get(tier, tier)}！")
+        out.append(_row("会员等级", TIER_NAMES.get(tier, tier)))
         if doc.get("nudge"):
             out.append(doc["nudge"])
+        elif doc.get("next_tier") and doc.get("to_next_tier_fen"):
+            nxt = TIER_NAMES.get(doc["next_tier"], doc["next_tier"])
+            out.append(f"距{nxt}还差 {format_fen(doc['to_next_tier_fen'])}")
         for item in doc.get("expiring_points", []):
             out.append(f"{item['points']}分将于{item['expires_on']}过期")
     out.append(rule)

@@ -160,3 +160,13 @@ def test_a_cashier_cannot_refund_adjust_or_maintain(term, cashier, admin):
             call()
         assert exc.value.code == "forbidden"
     assert isinstance(cashier, Actor)
+
+
+def test_the_receipt_shows_tier_and_progress_even_when_no_nudge_is_due(term, admin):
+    from terminal.receipt import render
+
+    member = register(term, admin, when=at("2026-11-02 09:00"))
+    far = render(buy(term, admin, member, at("2026-11-03 10:00"), ("general", 10000)))
+    assert "普通会员" in far and "距银卡会员还差 ¥1,900.00" in far
+    near = render(buy(term, admin, member, at("2026-11-04 10:00"), ("general", 160000)))
+    assert "再消费¥300.00升级为银卡会员" in near and "还差" not in near
