@@ -12,7 +12,7 @@ from terminal.pricing import CartLine
 from terminal.rules import Programme
 from terminal.services import checkout, lookup, members, reads, refunds, staff
 from terminal.services.context import Actor, Terminal
-from ui import catalog
+from terminal.services import products as catalog
 from ui.errors import UiError
 
 COUPON_PROBLEMS = frozenset({

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from terminal.errors import PosError
-from ui import catalog
+from terminal.services import products as catalog
 from ui_helpers import key, scan, settle, type_text
 
 

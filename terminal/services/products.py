@@ -1,7 +1,6 @@
 """The product catalog (the store's `products` table): CSV import and lookup by code.
 
-Here for now, until the core has a catalog service (then this becomes a thin call). CSV columns:
-code,name,category,price (price in yuan, e.g. 12.50); a header row is optional. The whole file is
+CSV columns: code,name,category,price (price in yuan, e.g. 12.50); a header row is optional. The whole file is
 checked first and imported in one transaction: a bad row changes nothing.
 """
 
