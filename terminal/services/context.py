@@ -38,6 +38,7 @@ class Terminal:
     clock: clocks.Clock
     _programme: Programme | None = field(default=None, repr=False)
     _rules_version: str | None = field(default=None, repr=False)
+    _terminal_id: str | None = field(default=None, repr=False)
 
     # -- identity ---------------------------------------------------------------------------
     @property
@@ -46,10 +47,13 @@ class Terminal:
 
     @property
     def terminal_id(self) -> str:
-        value = self.store.setting("terminal_id")
-        if value is None:
-            raise PosError("not_initialized")
-        return value
+        """Set once at init and never changed: read once (a sale asks for it several times)."""
+        if self._terminal_id is None:
+            value = self.store.setting("terminal_id")
+            if value is None:
+                raise PosError("not_initialized")
+            self._terminal_id = value
+        return self._terminal_id
 
     @property
     def store_name(self) -> str:

@@ -8,6 +8,7 @@ Without a snapshot, includes_seq is 0 and everything comes from the local ledger
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from datetime import datetime, timedelta
@@ -63,12 +64,32 @@ def points_state(t: Terminal, member_id: str) -> lots.PointsState:
     includes_seq, base = snapshot(t, member_id)
     sql = (f"SELECT event_id, kind, occurred_at, payload FROM events WHERE member_id IN {_in(ids)}"
            f" AND seq > ? AND kind IN {_in(_POINT_KINDS)} ORDER BY seq")
-    events = []
-    for event_id, kind, occurred_at, payload in t.store.conn.execute(sql, (*ids, includes_seq, *_POINT_KINDS)):
-        event = lots.from_ledger(event_id, kind, clocks.from_text(occurred_at), json.loads(payload))
-        if event is not None:
-            events.append(event)
-    return lots.fold(events, base)
+    rows = tuple(map(tuple, t.store.conn.execute(sql, (*ids, includes_seq, *_POINT_KINDS))))
+    if base is None:
+        return _fold_rows(rows)
+    return lots.fold(_point_events(rows), base)
+
+
+# Parsing and folding a member's point history is the costliest read of a quote or sale, and the
+# till repeats it for the same member (the live quote on every scan, then the sale). Both are pure
+# functions of the ledger rows' text, so they are memoised on exactly that text: a new or changed
+# row is a different key, never a stale answer. The shared PointsState is never modified in place
+# (lots builds new states).
+PointRow = tuple[str, str, str, str]  # event_id, kind, occurred_at, payload
+
+
+@functools.lru_cache(maxsize=16384)
+def _point_event(event_id: str, kind: str, occurred_at: str, payload: str) -> lots.PointsEvent | None:
+    return lots.from_ledger(event_id, kind, clocks.from_text(occurred_at), json.loads(payload))
+
+
+def _point_events(rows: tuple[PointRow, ...]) -> list[lots.PointsEvent]:
+    return [event for event in (_point_event(*row) for row in rows) if event is not None]
+
+
+@functools.lru_cache(maxsize=64)  # the members at the till now; keys hold whole histories
+def _fold_rows(rows: tuple[PointRow, ...]) -> lots.PointsState:
+    return lots.fold(_point_events(rows))
 
 
 def spends(t: Terminal, member_id: str) -> list[Spend]:

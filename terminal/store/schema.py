@@ -123,17 +123,30 @@ def m003_replica(db: Database) -> None:
         CREATE INDEX members_merged ON members(merged_into);
         ALTER TABLE spends ADD COLUMN seq INTEGER;              -- own event's seq; NULL from head office
         ALTER TABLE spends ADD COLUMN origin TEXT NOT NULL DEFAULT 'local';  -- local | headoffice
-        UPDATE spends SET seq = (
-            SELECT e.seq FROM events e WHERE e.kind = 'sale' AND json_extract(e.payload, '$.sale_id') = spends.ref_id)
-            WHERE is_purchase = 1;
-        UPDATE spends SET seq = (
-            SELECT e.seq FROM events e WHERE e.kind = 'refund' AND json_extract(e.payload, '$.refund_id') = spends.ref_id)
-            WHERE is_purchase = 0;
+        -- one pass over the ledger into an indexed map, not a JSON scan of every event per spend row
+        CREATE TEMP TABLE spend_seq AS
+            SELECT json_extract(payload, '$.sale_id') AS ref_id, seq FROM events WHERE kind = 'sale'
+            UNION ALL
+            SELECT json_extract(payload, '$.refund_id'), seq FROM events WHERE kind = 'refund';
+        CREATE INDEX temp.spend_seq_ref ON spend_seq(ref_id);
+        UPDATE spends SET seq = (SELECT s.seq FROM spend_seq s WHERE s.ref_id = spends.ref_id);
+        DROP TABLE temp.spend_seq;
         CREATE TABLE member_snapshots (
             member_id TEXT PRIMARY KEY,
             includes_seq INTEGER NOT NULL,        -- this terminal's events through this seq are inside
             points TEXT NOT NULL,                 -- the protocol's PointsSnapshot, JSON
             updated_at TEXT NOT NULL);
         ALTER TABLE card_keys ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
+@migrations()
+def m004_marketing_consent(db: Database) -> None:
+    """Marketing consent and when it was given or withdrawn (NULL: never asked)."""
+    db.executescript(
+        """
+        ALTER TABLE members ADD COLUMN marketing_consent INTEGER;
+        ALTER TABLE members ADD COLUMN consent_at TEXT;
         """
     )
