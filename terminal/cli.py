@@ -19,7 +19,9 @@ import platformdirs
 
 from terminal import clock as clocks
 from terminal.errors import PosError
-from terminal.services import audit, card_service, checkout, maintenance, members, refunds, setup, staff
+from terminal.services import (
+    audit, card_service, checkout, maintenance, members, privacy, refunds, setup, staff,
+)
 from terminal.services.context import Actor, Terminal, open_terminal
 
 log = logging.getLogger("pos-terminal")
@@ -56,6 +58,24 @@ def build_parser(extend: Extend | None = None) -> argparse.ArgumentParser:
     show = member.add_parser("show")
     show.add_argument("query")
     show.add_argument("--at")
+    edit = member.add_parser("edit", help="correct the profile (a phone change needs a manager)")
+    edit.add_argument("query")
+    edit.add_argument("--name", help='new name ("" clears it)')
+    edit.add_argument("--birthday", help='YYYY-MM-DD ("" clears it)')
+    edit.add_argument("--phone")
+    edit.add_argument("--consent", choices=("yes", "no"), help="marketing consent, recorded with its time")
+    edit.add_argument("--at")
+    ban = member.add_parser("blacklist", help="refuse the member at the checkout (manager)")
+    ban.add_argument("query")
+    ban.add_argument("--reason", required=True)
+    ban.add_argument("--at")
+    unban = member.add_parser("unblacklist", help="lift a blacklist (manager)")
+    unban.add_argument("query")
+    unban.add_argument("--at")
+    erase = member.add_parser("erase", help="erase name, phone and birthday for good (PIPL; manager)")
+    erase.add_argument("query")
+    erase.add_argument("--reason", required=True)
+    erase.add_argument("--at")
 
     for name in ("quote", "sale"):
         s = sub.add_parser(name)
@@ -167,6 +187,25 @@ def run(args: argparse.Namespace, t: Terminal) -> tuple[Any, str]:
     if cmd == "member" and action == "show":
         doc = members.view(t, args.query, at)
         return doc, cli_text.member(doc)
+    if cmd == "member" and action == "edit":
+        consent = None if args.consent is None else args.consent == "yes"
+        u = privacy.update_profile(t, actor, args.query, name=args.name, birthday=args.birthday,
+                                   phone=args.phone, marketing_consent=consent, at=at)
+        doc = members.view(t, u.member_id, at)
+        doc["changed_fields"] = list(u.fields) + (["marketing_consent"] if u.consent_changed else [])
+        return doc, cli_text.member(doc)
+    if cmd == "member" and action in ("blacklist", "unblacklist"):
+        if action == "blacklist":
+            r = privacy.blacklist(t, actor, args.query, args.reason, at)
+        else:
+            r = privacy.unblacklist(t, actor, args.query, at)
+        doc = {"member_id": r.member_id, "status": r.status, "blacklist_reason": r.reason}
+        return doc, f"已列入黑名单：{r.reason}" if r.reason else "已移出黑名单"
+    if cmd == "member" and action == "erase":
+        e = privacy.erase(t, actor, args.query, args.reason, at)
+        doc = {"member_id": e.member_id, "status": "erased", "events_scrubbed": e.events_scrubbed,
+               "checkpointed": e.checkpointed}
+        return doc, f"会员 {e.member_id} 的姓名、手机号、生日已永久删除"
     if cmd in ("quote", "sale"):
         req = checkout.SaleRequest(
             lines=tuple(cli_args.parse_line(x) for x in args.line), member=args.member,

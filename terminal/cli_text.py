@@ -28,6 +28,12 @@ def member(doc: dict[str, Any]) -> str:
         f"  积分 {doc['points_balance']}" + ("（为负：退货冲减）" if doc.get("points_negative") else ""),
         f"  近365天消费 {format_fen(doc['qualifying_fen'])}",
     ]
+    if doc.get("status") == "blacklisted":
+        lines.append(f"  已列入黑名单：{doc.get('blacklist_reason') or ''}".rstrip("："))
+    elif doc.get("status") == "erased":
+        lines.append("  已注销（个人信息已删除）")
+    if doc.get("marketing_consent") is not None:
+        lines.append(f"  营销同意 {'是' if doc['marketing_consent'] else '否'}（{(doc.get('consent_at') or '')[:16]}）")
     if doc.get("nudge"):
         lines.append(f"  {doc['nudge']}")
     for item in doc.get("expiring_points", []):

@@ -1,16 +1,62 @@
-"""The audit log: who did what, hash-chained so a changed or deleted row is detected."""
+"""The audit log: who did what, hash-chained so a changed or deleted row is detected.
+
+Rows are never rewritten, so they must never hold a member's personal data (an erased member's
+phone or name could not be removed): details carry ids and amounts, free text (reasons) is
+redacted by the caller of the member's own name and phone, and any mobile number that still
+slips into a detail is masked here."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from terminal import clock as clocks
+from terminal import clock as clocks, phone
 from terminal.services.context import Actor, Terminal
 
 GENESIS = "0" * 64
+REDACTED = "***"
+# A Chinese mobile number, bare or +86/86-prefixed, not part of a longer run of letters or digits.
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[ -]?)?(1[3-9]\d)[ -]?\d{4}[ -]?(\d{4})(?![0-9A-Za-z])")
+
+
+def mask_phones(value: Any) -> Any:
+    """Every mobile number inside a detail value (text, lists, dicts) as 138****5678."""
+    if isinstance(value, str):
+        return _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", value)
+    if isinstance(value, (list, tuple)):
+        return [mask_phones(v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask_phones(v) for k, v in value.items()}
+    return value
+
+
+def pii_strings(values: Iterable[str | None]) -> tuple[str, ...]:
+    """A member's texts to redact from free text: each name, and each phone in E.164, national
+    and last-8 forms; longest first."""
+    out: set[str] = set()
+    for v in values:
+        if not v:
+            continue
+        out.add(v)
+        if v.startswith("+"):
+            try:
+                national = phone.national(v)
+            except Exception:  # noqa: BLE001 - not a parseable phone: the raw text is enough
+                continue
+            out.update({national, national[-8:]} if len(national) >= 8 else {national})
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+def redact(text: str, pii: Iterable[str]) -> str:
+    """`text` without any of `pii` (each replaced by ***), and with any mobile number masked."""
+    for value in pii:
+        if value:
+            text = text.replace(value, REDACTED)
+    return mask_phones(text)
 
 
 def _digest(prev_hash: str, at: str, staff_id: str | None, action: str, detail: str) -> str:
@@ -25,7 +71,7 @@ def record(t: Terminal, actor: Actor | None, action: str, now: datetime, **detai
         prev_hash = prev[0] if prev else GENESIS
         at = clocks.to_text(now)
         staff_id = actor.staff_id if actor else None
-        detail_text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+        detail_text = json.dumps(mask_phones(detail), ensure_ascii=False, sort_keys=True)
         conn.execute(
             "INSERT INTO audit(at, staff_id, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
             (at, staff_id, action, detail_text, prev_hash, _digest(prev_hash, at, staff_id, action, detail_text)),

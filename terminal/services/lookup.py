@@ -22,7 +22,8 @@ _CN_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 _SEPARATORS = str.maketrans("", "", " -()")
 _CN_MOBILE_E164 = re.compile(r"\+861[3-9]\d{9}")
 
-MEMBER_COLUMNS = "member_id, phone, phone_last4, name, birthday, tier, tier_since, registered_at, status, blacklist_reason"
+MEMBER_COLUMNS = ("member_id, phone, phone_last4, name, birthday, tier, tier_since, registered_at, status,"
+                  " blacklist_reason, marketing_consent, consent_at")
 _CANONICAL = "(SELECT COALESCE(merged_into, member_id) FROM members WHERE member_id = ?)"
 
 
@@ -75,9 +76,17 @@ def find(t: Terminal, query: str, *, include_erased: bool = False) -> list[sqlit
     return rows
 
 
-def find_one(t: Terminal, query: str, *, for_sale: bool = False) -> sqlite3.Row:
-    """Exactly one member, or a clear error (not found / several: pick one / blacklisted at a sale)."""
-    rows = find(t, query)
+def find_one(t: Terminal, query: str, *, for_sale: bool = False, allow_erased: bool = False) -> sqlite3.Row:
+    """Exactly one member, or a clear error (not found / several: pick one / blacklisted at a sale).
+    An erased member has no phone, so only its id or card finds it: refused (member_erased) unless
+    `allow_erased` (the member view shows it as erased)."""
+    rows = find(t, query, include_erased=True)
+    live = [r for r in rows if r["status"] != "erased"]
+    if not live and rows:
+        if allow_erased:
+            return rows[0]
+        raise PosError("member_erased")
+    rows = live
     if not rows:
         raise PosError("member_not_found", query=query)
     if len(rows) > 1:

@@ -114,7 +114,7 @@ def effective_tier(t: Terminal, row: Any, spend_list: list[tiers.Spend], now: da
 def view(t: Terminal, query: str, at: datetime | None = None, *, row: Any = None) -> dict[str, Any]:
     """Everything the cashier and manager see of a member, as of `at`."""
     now = t.now(at)
-    row = row if row is not None else lookup.find_one(t, query)
+    row = row if row is not None else lookup.find_one(t, query, allow_erased=True)
     member_id = row["member_id"]
     programme = t.programme
     spend_list = reads.spends(t, member_id)
@@ -129,6 +129,9 @@ def view(t: Terminal, query: str, at: datetime | None = None, *, row: Any = None
         "name": row["name"],
         "birthday": row["birthday"],
         "status": row["status"],
+        "blacklist_reason": row["blacklist_reason"],
+        "marketing_consent": None if row["marketing_consent"] is None else bool(row["marketing_consent"]),
+        "consent_at": row["consent_at"],
         "tier": tier,
         "tier_name": programme.tier(tier).name,
         "tier_since": clocks.to_text(since),
@@ -180,6 +183,8 @@ def adjust_points(
     now = t.now(at)
     row = lookup.find_one(t, query)
     member_id = row["member_id"]
+    # The reason goes into the ledger and the (never rewritten) audit log: not the member's name or phone.
+    reason = audit.redact(reason, audit.pii_strings([row["phone"], row["name"]]))
     with t.store.write():
         balance = reads.points_state(t, member_id).balance(now)
         if balance + delta < 0:

@@ -9,6 +9,9 @@ Merges: each alias id gets merged_into = the canonical id and gives up its phone
 index moves to the canonical member); the alias's projections (spends, coupons, cards, bonus
 months, lot index) move to the canonical member. The ledger (events, sales) is history: it keeps the
 ids it was written with, and reads gather the member and its aliases.
+
+Profile: head office's (last writer wins per field), then this terminal's own profile events it has
+not seen yet; an erasure head office reports is carried out here too (privacy.after_snapshot).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 from terminal import clock as clocks, phone as phones
 from terminal.errors import PosError
+from terminal.services import privacy
 from terminal.services.context import Terminal
 
 
@@ -107,6 +111,7 @@ def _upsert_profile(t: Terminal, snap: dict[str, Any], canonical: str, includes:
         (canonical, stored_phone, phones.last4(number) if number else None, snap.get("name"),
          snap.get("birthday"), tier, tier_since, when(snap["registered_at"]), snap.get("status", "active"),
          snap.get("blacklist_reason")))
+    privacy.after_snapshot(t, canonical, ids, includes, snap.get("status"))
 
 
 def _spends(t: Terminal, snap: dict[str, Any], canonical: str, aliases: list[str], includes: int,

@@ -1,4 +1,5 @@
-"""Opening the store: WAL, synchronous=FULL, foreign keys, busy timeout; one write transaction helper.
+"""Opening the store: WAL, synchronous=FULL, foreign keys, busy timeout, secure_delete; one write
+transaction helper.
 
 Write transactions are BEGIN IMMEDIATE, so two processes on one data file (the app and a CLI
 script) queue on the busy timeout instead of failing half-way, and `seq` stays gapless.
@@ -35,6 +36,9 @@ def open_store(path: Path | str) -> Store:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
+        # Deleted and overwritten content is zeroed, not left in free space: an erased member's
+        # phone and name must not survive in the file's bytes (PIPL; see services/privacy.py).
+        conn.execute("PRAGMA secure_delete=ON")
         db = Database(conn)
         migrations.apply(db)
     except sqlite3.DatabaseError as exc:
@@ -127,6 +131,14 @@ class Store:
         if seq is None:  # cannot happen after a successful INSERT into a rowid table
             raise RuntimeError("event insert gave no seq")
         return seq
+
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the database file and truncate it (outside a transaction). False if a
+        reader elsewhere kept part of it (the next checkpoint finishes the job)."""
+        if self.conn.in_transaction:
+            return False
+        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
 
     def close(self) -> None:
         self.conn.close()
