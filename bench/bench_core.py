@@ -343,7 +343,9 @@ def pick_keys(t: Terminal, k: int, rng: random.Random) -> LookupKeys:
 
 _COLS = lookup.MEMBER_COLUMNS
 _RAW_PHONE = f"SELECT {_COLS} FROM members WHERE phone = ?"
-_RAW_LAST4 = f"SELECT {_COLS} FROM members WHERE phone_last4 = ? ORDER BY registered_at"
+# the same pick list the service reads: the covering index of migration m005
+_RAW_LAST4 = (f"SELECT {lookup.LIST_COLUMNS} FROM members WHERE phone_last4 = ? AND merged_into IS NULL"
+              " ORDER BY registered_at")
 _RAW_CARD = (f"SELECT c.revoked_at, {', '.join('m.' + c for c in _COLS.split(', '))} FROM cards c"
              " JOIN members m ON m.member_id = c.member_id WHERE c.payload = ?")
 

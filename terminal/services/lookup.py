@@ -24,6 +24,7 @@ _CN_MOBILE_E164 = re.compile(r"\+861[3-9]\d{9}")
 
 MEMBER_COLUMNS = ("member_id, phone, phone_last4, name, birthday, tier, tier_since, registered_at, status,"
                   " blacklist_reason, marketing_consent, consent_at")
+LIST_COLUMNS = "member_id, phone, name, tier, status"  # what a pick list shows (see m005)
 _CANONICAL = "(SELECT COALESCE(merged_into, member_id) FROM members WHERE member_id = ?)"
 
 
@@ -56,10 +57,14 @@ def find(t: Terminal, query: str, *, include_erased: bool = False) -> list[sqlit
         if cards.looks_like_card(q):
             rows = [_by_card(t, q)]
         elif q.isdigit() and len(q) == 4:
+            # the pick list comes from the covering index alone; one match is then read whole
             rows = conn.execute(
-                f"SELECT {MEMBER_COLUMNS} FROM members WHERE phone_last4 = ? AND merged_into IS NULL"
+                f"SELECT {LIST_COLUMNS} FROM members WHERE phone_last4 = ? AND merged_into IS NULL"
                 " ORDER BY registered_at", (q,)
             ).fetchall()
+            if len(rows) == 1:
+                rows = conn.execute(f"SELECT {MEMBER_COLUMNS} FROM members WHERE member_id = ?",
+                                    (rows[0]["member_id"],)).fetchall()
         elif _UUID.match(q.lower()):
             rows = conn.execute(f"SELECT {MEMBER_COLUMNS} FROM members WHERE member_id = {_CANONICAL}",
                                 (q.lower(),)).fetchall()

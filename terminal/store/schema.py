@@ -150,3 +150,16 @@ def m004_marketing_consent(db: Database) -> None:
         ALTER TABLE members ADD COLUMN consent_at TEXT;
         """
     )
+
+
+@migrations()
+def m005_last4_list(db: Database) -> None:
+    """The last-4 pick list from one index range: with a million members ~100 share each last 4,
+    and reading them from the table costs ~100 scattered page reads (a 9 ms p99)."""
+    db.executescript(
+        """
+        CREATE INDEX members_last4_list
+            ON members(phone_last4, merged_into, registered_at, member_id, phone, name, tier, status);
+        DROP INDEX members_last4;
+        """
+    )
