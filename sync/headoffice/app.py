@@ -38,6 +38,24 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _inline_defs(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's JSON schema with its "#/$defs/..." references replaced by the definitions: inside
+    the OpenAPI document such a reference would point at the document's root, where nothing is."""
+    defs = schema.get("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items() if k != "$defs"}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
+
+
 def _problem(status: int, code: str, reason: str) -> JSONResponse:
     return JSONResponse(status_code=status, content=protocol.Problem(code=code, reason=reason).model_dump())
 
@@ -120,7 +138,7 @@ def create_app(db: Database, clock: Clock | None = None) -> FastAPI:
         return enroll.enroll(db, req, now())
 
     push_body = {"requestBody": {"required": True, "content": {
-        "application/json": {"schema": protocol.PushRequest.model_json_schema()}}}}
+        "application/json": {"schema": _inline_defs(protocol.PushRequest.model_json_schema())}}}}
 
     @app.post("/v1/events", response_model=protocol.PushResponse, responses=_PROBLEMS, tags=["sync"],
               openapi_extra=push_body)

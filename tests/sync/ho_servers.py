@@ -88,7 +88,11 @@ class PgCluster:
 class HeadOffice:
     """A head office server process on 127.0.0.1 and a free port."""
 
-    def __init__(self, db_url: str, log_dir: Path) -> None:
+    SERVE = ("-m", "sync.headoffice.cli", "serve")
+
+    def __init__(self, db_url: str, log_dir: Path, command: tuple[str, ...] = SERVE) -> None:
+        """`command`: what runs after the Python executable, before `--db URL --port N` (another
+        server module for tests, e.g. tests/sync/broken_headoffice.py)."""
         self.db_url = db_url
         self.log_path = log_dir / f"headoffice-{uuid.uuid4().hex[:8]}.log"
         env = {k: v for k, v in os.environ.items() if k != "POS_HEADOFFICE_DB"}
@@ -97,7 +101,7 @@ class HeadOffice:
             self.url = f"http://127.0.0.1:{self.port}"
             with open(self.log_path, "ab") as log:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "sync.headoffice.cli", "serve", "--db", db_url, "--port", str(self.port)],
+                    [sys.executable, *command, "--db", db_url, "--port", str(self.port)],
                     cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 )
             if self._wait_ready():
