@@ -121,6 +121,9 @@ def create_app(db: Database, clock: Clock | None = None) -> FastAPI:
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed"}
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            # FastAPI's answer to a body that is not UTF-8 JSON: the same 422 a bad push gets
+            return _problem(422, "malformed_json", "the body is not valid UTF-8 JSON")
         return _problem(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
 
     @app.exception_handler(Exception)

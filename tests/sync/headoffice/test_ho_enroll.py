@@ -76,3 +76,10 @@ def test_code_is_stored_only_as_a_hash(ho):
     with ho.db.read() as tx:
         hashes = [r["code_hash"] for r in tx.all("SELECT code_hash FROM enroll_codes")]
     assert code not in hashes and code.replace("-", "") not in hashes and len(hashes[0]) == 64
+
+
+def test_an_enroll_body_that_is_not_utf8_is_422_malformed_json(ho):
+    before = ho.fingerprint()
+    response = Till(ho.url).http.post("/v1/enroll", content=b"&\xbe", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422 and response.json()["code"] == "malformed_json"
+    assert ho.fingerprint() == before
