@@ -83,12 +83,13 @@ class SyncClient:
         self.timeout = timeout
 
     # -- transport ----------------------------------------------------------------------------
-    def _call(self, method: str, path: str, doc: dict[str, Any] | None, model: type[M], *,
+    def _call(self, method: str, path: str, doc: dict[str, Any] | bytes | None, model: type[M], *,
               signed: bool = True) -> M:
+        """`doc`: the JSON body as a dict, or already encoded (bytes)."""
         if not self.base_url:
             raise PosError("not_enrolled")
         url = self.base_url + path
-        body = b"" if doc is None else _json_body(doc)
+        body = b"" if doc is None else doc if isinstance(doc, bytes) else _json_body(doc)
         parts = urlsplit(url)
         signed_path = parts.path + (f"?{parts.query}" if parts.query else "")
         headers = {"Accept": "application/json"}
@@ -151,9 +152,10 @@ class SyncClient:
         returns how many events were sent. Each reply's acked_seq is stored at once."""
         t = self.t
         sent, setbacks = 0, 0
-        while batch := replica.outbox(t, protocol.MAX_BATCH):
+        while batch := replica.outbox_json(t, protocol.MAX_BATCH):
             before = replica.acked_seq(t)
-            reply = self._call("POST", "/v1/events", {"events": batch}, protocol.PushResponse)
+            body = ('{"events":[' + ",".join(batch) + "]}").encode()
+            reply = self._call("POST", "/v1/events", body, protocol.PushResponse)
             for result in reply.results:
                 if result.status == "quarantined":
                     log.warning("head office quarantined event seq %s: %s", result.seq, result.reason)

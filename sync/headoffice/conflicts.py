@@ -14,16 +14,20 @@ from sync.headoffice.timekeys import text, utcnow
 KINDS = ("points_overdraft", "stored_value_overdraft", "phone_merged", "coupon_reused", "bonus_duplicated")
 
 
-def record(tx: Any, kind: str, ref: str, member_id: str | None, detail: dict[str, Any]) -> bool:
-    """Insert unless (kind, ref) is already recorded; True if new."""
+INSERT = ("INSERT INTO conflicts(kind, ref, member_id, detail, created_at) VALUES (?, ?, ?, ?, ?)"
+          " ON CONFLICT (kind, ref) DO NOTHING")
+
+
+def row(kind: str, ref: str, member_id: str | None, detail: dict[str, Any]) -> tuple[Any, ...]:
+    """The parameters of INSERT for one conflict (for writing many at once with tx.many)."""
     if kind not in KINDS:
         raise ValueError(kind)
-    cur = tx.execute(
-        "INSERT INTO conflicts(kind, ref, member_id, detail, created_at) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (kind, ref) DO NOTHING",
-        (kind, ref, member_id, json.dumps(detail, ensure_ascii=False, sort_keys=True), text(utcnow())),
-    )
-    return bool(cur.rowcount)
+    return (kind, ref, member_id, json.dumps(detail, ensure_ascii=False, sort_keys=True), text(utcnow()))
+
+
+def record(tx: Any, kind: str, ref: str, member_id: str | None, detail: dict[str, Any]) -> bool:
+    """Insert unless (kind, ref) is already recorded; True if new."""
+    return bool(tx.execute(INSERT, row(kind, ref, member_id, detail)).rowcount)
 
 
 def listing(tx: Any, kind: str | None = None, member_id: str | None = None) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import queue
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import Any
 import platformdirs
 
 WRITE_LOCK = 7_201_003  # the advisory lock key every PostgreSQL write transaction takes
+BUSY_TIMEOUT_S = 30.0  # SQLite: how long a writer waits for the file (and for this process's writers)
 ENV_DB = "POS_HEADOFFICE_DB"
 DB_FILE = "headoffice.db"
 
@@ -72,6 +74,52 @@ class Tx:
         else:
             self._conn.executemany(sql, [tuple(r) for r in rows])
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Plain INSERT of many new rows (no ON CONFLICT: the caller knows they are new). PostgreSQL:
+        one COPY, one round trip; SQLite: executemany."""
+        if not rows:
+            return
+        if self.postgres:
+            with self._conn.cursor() as cur:
+                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(columns))
+            self._conn.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def all_in(self, sql: str, values: Sequence[Any], params: Sequence[Any] = (), *,
+               chunk: int = 500) -> list[dict[str, Any]]:
+        """`sql` with one `{in}` (a placeholder list) for `values`, run per chunk of values;
+        `params` follow the list. Rows of all chunks, in chunk order."""
+        values = list(values)
+        out: list[dict[str, Any]] = []
+        for lo in range(0, len(values), chunk):
+            part = values[lo:lo + chunk]
+            out.extend(self.all(sql.replace("{in}", "(" + ",".join("?" * len(part)) + ")"), (*part, *params)))
+        return out
+
+    def tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows as tuples in the select list's order (for hot paths: no dict per row)."""
+        if self.postgres:
+            from psycopg.rows import tuple_row
+
+            with self._conn.cursor(row_factory=tuple_row) as cur:
+                return list(cur.execute(self._sql(sql), tuple(params)).fetchall())
+        cur = self._conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, tuple(params)).fetchall()
+
+    def tuples_in(self, sql: str, values: Sequence[Any], params: Sequence[Any] = (), *,
+                  chunk: int = 500) -> list[tuple[Any, ...]]:
+        """all_in() with tuple rows."""
+        values = list(values)
+        out: list[tuple[Any, ...]] = []
+        for lo in range(0, len(values), chunk):
+            part = values[lo:lo + chunk]
+            out.extend(self.tuples(sql.replace("{in}", "(" + ",".join("?" * len(part)) + ")"), (*part, *params)))
+        return out
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         return self.execute(sql, params).fetchone()
 
@@ -95,6 +143,7 @@ class Database:
         self.postgres = is_postgres(url)
         self._pool: queue.LifoQueue[Any] = queue.LifoQueue()
         self._pool_size = pool_size
+        self._writer = threading.RLock()  # SQLite: this process's writers, one at a time (see write())
         if not self.postgres:
             Path(url).parent.mkdir(parents=True, exist_ok=True)
         from sync.headoffice import schema
@@ -113,7 +162,7 @@ class Database:
             from psycopg.rows import dict_row
 
             return psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
-        conn = sqlite3.connect(self.url, isolation_level=None, timeout=30.0, check_same_thread=False)
+        conn = sqlite3.connect(self.url, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         conn.row_factory = _dict_row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -179,10 +228,23 @@ class Database:
     @contextmanager
     def write(self, *, lock: bool = True) -> Iterator[Tx]:
         """A write transaction. lock=False (PostgreSQL only) skips the feed lock, for writes that
-        never touch the feed (nonces), so they do not queue behind pushes."""
-        begin = "BEGIN" if self.postgres else "BEGIN IMMEDIATE"
-        with self._transaction(begin, lock) as tx:
-            yield tx
+        never touch the feed (nonces), so they do not queue behind pushes.
+
+        SQLite: this process's writers also queue on a lock of their own before BEGIN IMMEDIATE.
+        SQLite has one writer per file either way; a writer that finds the file locked sleeps in
+        its busy handler (steps of up to 100 ms) and may sleep on after the lock is free, while a
+        writer waiting here starts the moment the one before it commits."""
+        if self.postgres:
+            with self._transaction("BEGIN", lock) as tx:
+                yield tx
+            return
+        if not self._writer.acquire(timeout=BUSY_TIMEOUT_S):
+            raise sqlite3.OperationalError("database is locked")  # as the busy timeout would say
+        try:
+            with self._transaction("BEGIN IMMEDIATE", lock) as tx:
+                yield tx
+        finally:
+            self._writer.release()
 
     @contextmanager
     def read(self) -> Iterator[Tx]:

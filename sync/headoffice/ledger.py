@@ -5,6 +5,10 @@ terminal's own terminal.lots. Quarantined events never count."""
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Sequence
 
 from sync.headoffice.members import marks
@@ -24,10 +28,41 @@ def rows(tx: Any, ids: Sequence[str], kinds: Sequence[str]) -> list[dict[str, An
     )
 
 
+def rows_in(tx: Any, ids: Sequence[str], kinds: Sequence[str]) -> list[dict[str, Any]]:
+    """rows() of many member ids at once, with member_id and occurred_key (callers split by member
+    and sort each by order())."""
+    return tx.all_in(
+        "SELECT member_id, event_id, terminal_id, seq, kind, occurred_at, occurred_key, payload FROM events"
+        " WHERE member_id IN {in} AND status = 'stored' AND kind IN " + marks(kinds) +
+        " ORDER BY occurred_key, terminal_id, seq",
+        ids, kinds,
+    )
+
+
+def order(row: dict[str, Any]) -> tuple[str, str, int]:
+    """Head office's one order of events: (occurred_at, terminal_id, seq)."""
+    return (row["occurred_key"], row["terminal_id"], int(row["seq"]))
+
+
+@lru_cache(maxsize=1 << 16)
+def _points_event(event_id: str, kind: str, occurred_at: str, payload: str) -> lots.PointsEvent | None:
+    """lots.from_ledger of a stored event, remembered (a member's ledger is folded again at every
+    batch that redeems for it; the events are immutable). Times go through timekeys.parse, so the
+    fold compares them fast (one tzinfo instance per offset); same instants, same offsets."""
+    p = json.loads(payload)
+    expiry = p.get("expires_at")
+    if isinstance(expiry, str):
+        try:
+            p["expires_at"] = parse(expiry)
+        except ValueError:
+            pass  # from_ledger refuses it with its own reason
+    return lots.from_ledger(event_id, kind, parse(occurred_at), p)
+
+
 def points_events(event_rows: Sequence[dict[str, Any]]) -> list[lots.PointsEvent]:
     out = []
     for r in event_rows:
-        event = lots.from_ledger(r["event_id"], r["kind"], parse(r["occurred_at"]), json.loads(r["payload"]))
+        event = _points_event(r["event_id"], r["kind"], r["occurred_at"], r["payload"])
         if event is not None:
             out.append(event)
     return out
@@ -37,9 +72,86 @@ def points_state(tx: Any, ids: Sequence[str]) -> lots.PointsState:
     return lots.fold(points_events(rows(tx, ids, POINT_KINDS)))
 
 
+def rows_of(tx: Any, group_of: dict[str, list[str]], kinds: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """rows() of many members' groups (canonical id -> its ids) in one query: canonical id -> rows."""
+    owner = {m: c for c, ids in group_of.items() for m in ids}
+    out: dict[str, list[dict[str, Any]]] = {c: [] for c in group_of}
+    for row in rows_in(tx, list(owner), kinds):
+        out[owner[row["member_id"]]].append(row)
+    for found in out.values():
+        found.sort(key=order)
+    return out
+
+
+# -- walking a member's point ledger, remembered ---------------------------------------------------
+
+@dataclass(frozen=True)
+class Walk:
+    """A member's point ledger folded in head office order: the event ids walked, the fold state
+    after them, every redemption seen ({event_id, terminal_id, seq, occurred_at, points, at}) and
+    those that took more than the balance before them (with that balance)."""
+
+    ids: tuple[str, ...]
+    state: lots.PointsState
+    seen: tuple[dict[str, Any], ...]
+    over: tuple[tuple[dict[str, Any], int], ...]
+
+
+_WALKS: OrderedDict[str, Walk] = OrderedDict()  # canonical id -> its last walk, most recent last
+WALKS_KEPT = 4096
+_walks_lock = threading.Lock()
+
+
+def _resume(canonical: str, event_rows: Sequence[dict[str, Any]]) -> Walk | None:
+    with _walks_lock:
+        walk = _WALKS.get(canonical)
+    if walk is None or len(walk.ids) > len(event_rows):
+        return None
+    for i, event_id in enumerate(walk.ids):
+        if event_rows[i]["event_id"] != event_id:
+            return None
+    return walk
+
+
+def walk(canonical: str, event_rows: Sequence[dict[str, Any]]) -> Walk:
+    """Fold the member's point rows (rows(), in order). Resumes from the member's last walk when the
+    rows still start with exactly the events it walked (the common case: new events come after, in
+    head office order); anything else (an event earlier in time arriving late, a merge, a walk done
+    in a transaction that rolled back) walks from the start. The result depends only on those
+    events, which never change once stored, so resuming gives what walking from the start gives."""
+    last = _resume(canonical, event_rows)
+    state = last.state if last else lots.PointsState()
+    seen: list[dict[str, Any]] = list(last.seen) if last else []
+    over: list[tuple[dict[str, Any], int]] = list(last.over) if last else []
+    for row in event_rows[len(last.ids) if last else 0:]:
+        event = points_events([row])
+        if not event:
+            continue
+        if row["kind"] == "points_redeemed":
+            taken = -event[0].delta
+            before = state.balance(event[0].occurred_at)
+            seen.append({"event_id": row["event_id"], "terminal_id": row["terminal_id"], "seq": row["seq"],
+                         "occurred_at": row["occurred_at"], "points": taken, "at": event[0].occurred_at})
+            if taken > before:
+                over.append((seen[-1], before))
+        state = lots.apply(state, event[0])
+    result = Walk(tuple(r["event_id"] for r in event_rows), state, tuple(seen), tuple(over))
+    if last is None or len(result.ids) != len(last.ids):
+        with _walks_lock:
+            _WALKS[canonical] = result
+            _WALKS.move_to_end(canonical)
+            while len(_WALKS) > WALKS_KEPT:
+                _WALKS.popitem(last=False)
+    return result
+
+
 def stored_value_fen(tx: Any, ids: Sequence[str]) -> int:
+    return stored_value_of(rows(tx, ids, SV_KINDS))
+
+
+def stored_value_of(event_rows: Sequence[dict[str, Any]]) -> int:
     total = 0
-    for r in rows(tx, ids, SV_KINDS):
+    for r in event_rows:
         amount = int(json.loads(r["payload"])["amount_fen"])
         total += amount if r["kind"] == "stored_value_topup" else -amount
     return total

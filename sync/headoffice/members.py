@@ -10,6 +10,7 @@ that arrives later, counts for the canonical member (reads take the whole group)
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any, Sequence
 
 from sync.headoffice import conflicts
@@ -43,19 +44,50 @@ def group(tx: Any, canonical: str) -> list[str]:
     return [canonical, *(r["alias_id"] for r in rows)]
 
 
+def resolve_many(tx: Any, member_ids: Any) -> dict[str, str | None]:
+    """resolve() for many ids in two queries: id -> canonical id, or None if unknown."""
+    todo = sorted(set(member_ids))
+    out: dict[str, str | None] = {}
+    for row in tx.all_in("SELECT alias_id, canonical_id FROM member_aliases WHERE alias_id IN {in}", todo):
+        out[row["alias_id"]] = str(row["canonical_id"])
+    rest = [i for i in todo if i not in out]
+    found = {r["member_id"] for r in tx.all_in("SELECT member_id FROM members WHERE member_id IN {in}", rest)}
+    for i in rest:
+        out[i] = i if i in found else None
+    return out
+
+
+def groups(tx: Any, canonicals: Any) -> dict[str, list[str]]:
+    """group() for many canonical ids in one query."""
+    todo = sorted(set(canonicals))
+    aliases: dict[str, list[str]] = {c: [] for c in todo}
+    for row in tx.all_in("SELECT alias_id, canonical_id FROM member_aliases WHERE canonical_id IN {in}", todo):
+        aliases[row["canonical_id"]].append(row["alias_id"])
+    return {c: [c, *sorted(aliases[c])] for c in todo}
+
+
 def _reg_order(row: Any) -> tuple[str, str, int]:
     return (row["reg_key"], row["reg_terminal"], int(row["reg_seq"]))
 
 
-def _normalize_phone(value: Any) -> str:
+@lru_cache(maxsize=8192)
+def e164_or_none(text: str) -> str | None:
+    """terminal.phone.normalize, remembered (phonenumbers takes ~60 µs a number), None if invalid."""
     try:
-        return phones.normalize(str(value))
+        return phones.normalize(text)
     except PosError:
-        raise Quarantine(f"not a valid mobile number: {str(value)[:32]!r}") from None
+        return None
 
 
-def register(tx: Any, ev: Any, batch: Batch) -> str:
-    """member_registered {phone, name, birthday, referrer_id, tier}; returns the canonical id."""
+def _normalize_phone(value: Any) -> str:
+    e164 = e164_or_none(str(value))
+    if e164 is None:
+        raise Quarantine(f"not a valid mobile number: {str(value)[:32]!r}")
+    return e164
+
+
+def _checked_registration(ev: Any) -> str:
+    """The checks of a member_registered event (Quarantine); its phone in E.164."""
     if ev.member_id is None:
         raise Quarantine("member_registered without member_id")
     p = ev.payload
@@ -63,18 +95,47 @@ def register(tx: Any, ev: Any, batch: Batch) -> str:
     for name in ("name", "birthday", "referrer_id", "tier"):
         if p.get(name) is not None and not isinstance(p[name], str):
             raise Quarantine(f"{name} must be text")
+    return e164
+
+
+def _new_row(ev: Any, e164: str, now: str, when: tuple[str, str] | None = None) -> dict[str, Any]:
+    p = ev.payload
+    at, at_key = when or (text(ev.occurred_at), key(ev.occurred_at))
+    return {
+        "member_id": ev.member_id, "phone": e164, "phone_last4": phones.last4(e164),
+        "name": p.get("name"), "birthday": p.get("birthday"), "tier": p.get("tier") or "",
+        "tier_since": at, "registered_at": at,
+        "reg_key": at_key, "reg_terminal": ev.terminal_id, "reg_seq": ev.seq,
+        "reg_tier": p.get("tier") or "", "referrer_id": p.get("referrer_id"), "status": "active",
+        "updated_at": now,
+    }
+
+
+def register_staged(st: Any, ev: Any, batch: Batch) -> str:
+    """register() on a push batch's staged view (staged.Staged): a phone no live member has is an
+    insert in memory; a phone another member holds (a merge) runs register() on the database,
+    after writing what the batch staged so far."""
+    e164 = _checked_registration(ev)
+    if st.resolve(ev.member_id) is not None:
+        raise Quarantine("member already registered")
+    if st.live_member_with_phone(e164) is not None:
+        st.flush()
+        st.stale = True
+        return register(st.tx, ev, batch)
+    batch.canon.clear()
+    st.add_member(_new_row(ev, e164, text(batch.now), st.when(ev)))
+    batch.touch(ev.member_id)
+    return str(ev.member_id)
+
+
+def register(tx: Any, ev: Any, batch: Batch) -> str:
+    """member_registered {phone, name, birthday, referrer_id, tier}; returns the canonical id."""
+    e164 = _checked_registration(ev)
     if resolve(tx, ev.member_id) is not None:
         raise Quarantine("member already registered")
     batch.canon.clear()  # a merge may follow: cached canonical ids could go stale
     now = text(batch.now)
-    row = {
-        "member_id": ev.member_id, "phone": e164, "phone_last4": phones.last4(e164),
-        "name": p.get("name"), "birthday": p.get("birthday"), "tier": p.get("tier") or "",
-        "tier_since": text(ev.occurred_at), "registered_at": text(ev.occurred_at),
-        "reg_key": key(ev.occurred_at), "reg_terminal": ev.terminal_id, "reg_seq": ev.seq,
-        "reg_tier": p.get("tier") or "", "referrer_id": p.get("referrer_id"), "status": "active",
-        "updated_at": now,
-    }
+    row = _new_row(ev, e164, now)
     live = tx.one("SELECT * FROM members WHERE phone = ? AND status <> 'merged'", (e164,))
     canonical = ev.member_id
     if live is not None and _reg_order(live) < _reg_order(row):

@@ -1,49 +1,54 @@
 """After a batch's events are stored: profiles (last writer wins, merges), overdraft conflicts,
-tiers, and the feed rows, for the members the batch touched. Same transaction as the events."""
+tiers, and the feed rows, for the members the batch touched. Same transaction as the events.
+
+Set-wise: each step reads what it needs for all the batch's members at once (canonical ids, groups,
+ledgers, spends) and writes in bulk; the per-member logic is the same as one member at a time, in
+the same (sorted) member order, so conflicts are recorded in the same order.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import Any, Iterable
 
 from sync.headoffice import conflicts, feed, ledger, members, rulesdb, tiering
 from sync.headoffice.batch import Batch
 from sync.headoffice.timekeys import parse
-from terminal import lots
 
 OVERDRAFT_WINDOW = timedelta(hours=24)  # the redemptions shown beside an overdraft
 
 
-def _canon(tx: Any, ids: set[str]) -> set[str]:
-    return {c for c in (members.resolve(tx, i) for i in ids) if c is not None}
+def _canon(tx: Any, ids: Iterable[str]) -> set[str]:
+    return {c for c in members.resolve_many(tx, ids).values() if c is not None}
 
 
 def settle(tx: Any, batch: Batch) -> set[str]:
     """Returns the canonical ids whose snapshot changed (each got a feed row)."""
     for member_id in sorted(_canon(tx, batch.profile)):
         members.recompute_profile(tx, member_id, batch)
-    for member_id in sorted(_canon(tx, batch.redeemed)):
-        points_overdraft(tx, member_id)
-    for member_id in sorted(_canon(tx, batch.sv_spent)):
-        stored_value_overdraft(tx, member_id)
+    points_overdrafts(tx, sorted(_canon(tx, batch.redeemed)))
+    stored_value_overdrafts(tx, sorted(_canon(tx, batch.sv_spent)))
     programme = rulesdb.programme(tx)
-    regrouped = _canon(tx, batch.regrouped)
+    resolved = members.resolve_many(tx, batch.regrouped | batch.touched | set(batch.spend_keys))
+    regrouped = {c for c in (resolved[i] for i in batch.regrouped) if c is not None}
     new_keys: dict[str, str] = {}
     for member_id, k in batch.spend_keys.items():
-        c = members.resolve(tx, member_id)
+        c = resolved[member_id]
         if c is not None:
             new_keys[c] = min(k, new_keys.get(c, k))
-    touched = _canon(tx, batch.touched) | regrouped | set(new_keys)
-    unevaluated: set[str] = set()
-    if touched:
-        ids = sorted(touched)
-        unevaluated = {r["member_id"] for r in tx.all(
-            f"SELECT member_id FROM members WHERE member_id IN {members.marks(ids)} AND tier_key IS NULL", ids)}
-    for member_id in sorted(set(new_keys) | regrouped | unevaluated):
-        tiering.evaluate(tx, member_id, programme, batch.now, new_keys.get(member_id), member_id in regrouped)
+    touched = {c for c in (resolved[i] for i in batch.touched) if c is not None} | regrouped | set(new_keys)
+    unevaluated = {r["member_id"] for r in tx.all_in(
+        "SELECT member_id FROM members WHERE member_id IN {in} AND tier_key IS NULL", sorted(touched))}
+    tiering.evaluate_many(tx, sorted(set(new_keys) | regrouped | unevaluated), programme, batch.now, new_keys,
+                          regrouped)
     feed.append_many(tx, "member", touched)
     return touched
+
+
+def _ledgers(tx: Any, canonicals: list[str], kinds: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+    """ledger.rows() of each member's group, for many members in one query."""
+    return ledger.rows_of(tx, members.groups(tx, canonicals), kinds)
 
 
 def _redemptions_near(redemptions: list[dict[str, Any]], at: Any, unit: str) -> dict[str, Any]:
@@ -57,38 +62,50 @@ def _redemptions_near(redemptions: list[dict[str, Any]], at: Any, unit: str) -> 
     return by_terminal
 
 
+def points_overdrafts(tx: Any, canonicals: list[str]) -> None:
+    if not canonicals:
+        return
+    found: list[tuple[Any, ...]] = []
+    for canonical, rows in _ledgers(tx, canonicals, ledger.POINT_KINDS).items():
+        found.extend(_points_overdraft(canonical, rows))
+    tx.many(conflicts.INSERT, found)
+
+
 def points_overdraft(tx: Any, canonical: str) -> None:
+    points_overdrafts(tx, [canonical])
+
+
+def _points_overdraft(canonical: str, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """Every redemption that took more than the balance at its time (in head office's order) is a
-    'points_overdraft': both tills' redemptions stand, the balance goes negative."""
-    ids = members.group(tx, canonical)
-    state = lots.PointsState()
-    seen: list[dict[str, Any]] = []
-    over: list[tuple[dict[str, Any], int]] = []
-    for row in ledger.rows(tx, ids, ledger.POINT_KINDS):
-        event = ledger.points_events([row])
-        if not event:
-            continue
-        if row["kind"] == "points_redeemed":
-            taken = -event[0].delta
-            before = state.balance(event[0].occurred_at)
-            seen.append({**conflicts.event_ref(row), "points": taken, "at": event[0].occurred_at})
-            if taken > before:
-                over.append((seen[-1], before))
-        state = lots.apply(state, event[0])
-    for r, before in over:
-        conflicts.record(tx, "points_overdraft", r["event_id"], canonical, {
-            "redemption": {k: r[k] for k in ("event_id", "terminal_id", "seq", "occurred_at", "points")},
-            "balance_before": before,
-            "balance_after": before - r["points"],
-            "by_terminal": _redemptions_near(seen, r["at"], "points"),
-        })
+    'points_overdraft': both tills' redemptions stand, the balance goes negative. (Recorded once per
+    redemption: those found at an earlier batch are found again and their rows do nothing.)"""
+    walked = ledger.walk(canonical, rows)
+    return [conflicts.row("points_overdraft", r["event_id"], canonical, {
+        "redemption": {k: r[k] for k in ("event_id", "terminal_id", "seq", "occurred_at", "points")},
+        "balance_before": before,
+        "balance_after": before - r["points"],
+        "by_terminal": _redemptions_near(list(walked.seen), r["at"], "points"),
+    }) for r, before in walked.over]
+
+
+def stored_value_overdrafts(tx: Any, canonicals: list[str]) -> None:
+    if not canonicals:
+        return
+    found: list[tuple[Any, ...]] = []
+    for canonical, rows in _ledgers(tx, canonicals, ledger.SV_KINDS).items():
+        found.extend(_stored_value_overdraft(canonical, rows))
+    tx.many(conflicts.INSERT, found)
 
 
 def stored_value_overdraft(tx: Any, canonical: str) -> None:
-    ids = members.group(tx, canonical)
+    stored_value_overdrafts(tx, [canonical])
+
+
+def _stored_value_overdraft(canonical: str, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     balance = 0
     seen: list[dict[str, Any]] = []
-    for row in ledger.rows(tx, ids, ledger.SV_KINDS):
+    out: list[tuple[Any, ...]] = []
+    for row in rows:
         amount = int(json.loads(row["payload"])["amount_fen"])
         if row["kind"] == "stored_value_topup":
             balance += amount
@@ -96,10 +113,11 @@ def stored_value_overdraft(tx: Any, canonical: str) -> None:
         at = parse(row["occurred_at"])
         seen.append({**conflicts.event_ref(row), "amount_fen": amount, "at": at})
         if amount > balance:
-            conflicts.record(tx, "stored_value_overdraft", row["event_id"], canonical, {
+            out.append(conflicts.row("stored_value_overdraft", row["event_id"], canonical, {
                 "spend": {**conflicts.event_ref(row), "amount_fen": amount},
                 "balance_before_fen": balance,
                 "balance_after_fen": balance - amount,
                 "by_terminal": _redemptions_near(seen, at, "amount_fen"),
-            })
+            }))
         balance -= amount
+    return out
