@@ -104,12 +104,13 @@ def test_sync_loop_runs_until_interrupted(cli, office):
     proc = subprocess.Popen([sys.executable, "-m", "sync.terminal_cli", "--json", "sync", "--interval", "60"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded CI machine starts Python slowly
         while not any(r[1].startswith("/v1/changes") for r in office.requests) and time.monotonic() < deadline:
             time.sleep(0.1)
+        assert any(r[1].startswith("/v1/changes") for r in office.requests), "the loop never pulled"
         time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=90)
     finally:
         if proc.poll() is None:
             proc.kill()
