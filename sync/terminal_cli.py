@@ -11,8 +11,9 @@ points at this module; everything else is delegated to terminal.cli unchanged.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-import time
+import threading
 from typing import Any
 
 from terminal import cli as core_cli
@@ -64,15 +65,19 @@ def _loop(args: argparse.Namespace, t: Terminal) -> tuple[dict[str, Any], str]:
         if not args.json:
             print(_status_text({k: status[k] for k in STATUS_KEYS}), flush=True)
 
+    # Ctrl-C and a service manager's SIGTERM both end the loop cleanly. Installed explicitly: a
+    # process started with SIGINT ignored (nohup, some supervisors) would otherwise never stop on it.
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     loop = SyncLoop(lambda: open_terminal(data_dir), interval=args.interval, on_status=show)
     loop.start()
     try:
-        while loop.running:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+        while loop.running and not stop.wait(0.5):
+            pass
     finally:
         loop.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return _status(t)
 
 

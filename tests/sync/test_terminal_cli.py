@@ -101,8 +101,10 @@ def test_the_other_commands_are_unchanged(cli):
 def test_sync_loop_runs_until_interrupted(cli, office):
     assert cli("enroll", office.url, office.code)[0] == 0
     env = {**os.environ, "POS_DATA_DIR": str(cli.data), "POS_LANG": "zh_CN"}
+    # started with SIGINT ignored, as under nohup or a pytest-xdist worker: the loop must still stop
     proc = subprocess.Popen([sys.executable, "-m", "sync.terminal_cli", "--json", "sync", "--interval", "60"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         deadline = time.monotonic() + 90  # a loaded CI machine starts Python slowly
         while not any(r[1].startswith("/v1/changes") for r in office.requests) and time.monotonic() < deadline:
