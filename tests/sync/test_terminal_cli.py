@@ -12,6 +12,7 @@ import sys
 import time
 
 import pytest
+from cli_runner import cli_runner
 
 from stub_headoffice import StubHeadOffice
 from sync.terminal_cli import STATUS_KEYS, main
@@ -19,18 +20,7 @@ from sync.terminal_cli import STATUS_KEYS, main
 
 @pytest.fixture
 def cli(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("POS_PIN", "1234")
-    data = tmp_path / "till"
-
-    def run(*args: str, json_out: bool = True):
-        code = main(["--data-dir", str(data), *(["--json"] if json_out else []), *args])
-        out, err = capsys.readouterr()
-        doc = json.loads(out) if json_out and out.strip() else out
-        return code, doc, err
-
-    run.data = data
-    assert run("init", "--admin-pin", "1234", "--store-name", "朝阳店")[0] == 0
-    return run
+    return cli_runner(main, tmp_path / "till", monkeypatch, capsys)
 
 
 @pytest.fixture

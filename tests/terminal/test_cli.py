@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import cli_runner
 
 from terminal.cli import main
 
@@ -25,18 +26,7 @@ MEMBER_KEYS = {"member_id", "phone_masked", "name", "tier", "tier_since", "point
 @pytest.fixture
 def cli(tmp_path, monkeypatch, capsys):
     """Run `pos-terminal --json --data-dir TMP ...`; returns (exit code, JSON document, stderr)."""
-    monkeypatch.setenv("POS_PIN", "1234")
-    data = tmp_path / "till"
-
-    def run(*args: str, json_out: bool = True):
-        code = main(["--data-dir", str(data), *(["--json"] if json_out else []), *args])
-        out, err = capsys.readouterr()
-        doc = json.loads(out) if json_out and out.strip() else out
-        return code, doc, err
-
-    run.data = data
-    assert run("init", "--admin-pin", "1234", "--store-name", "朝阳店")[0] == 0
-    return run
+    return cli_runner(main, tmp_path / "till", monkeypatch, capsys)
 
 
 def _events(cli) -> int:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 import pytest
+from cli_runner import cli_runner
 
 from terminal.cli import main
 
@@ -16,18 +17,7 @@ NAME = "欧阳娜娜"
 @pytest.fixture
 def cli(tmp_path, monkeypatch, capsys):
     """Run `pos-terminal --json --data-dir TMP [--staff ID] ...`; returns (exit code, JSON document, stderr)."""
-    monkeypatch.setenv("POS_PIN", "1234")
-    data = tmp_path / "till"
-
-    def run(*args: str, staff: str | None = None, json_out: bool = True):
-        who = ["--staff", staff] if staff else []
-        code = main(["--data-dir", str(data), *(["--json"] if json_out else []), *who, *args])
-        out, err = capsys.readouterr()
-        doc = json.loads(out) if json_out and out.strip() else out
-        return code, doc, err
-
-    run.data = data
-    assert run("init", "--admin-pin", "1234", "--store-name", "朝阳店")[0] == 0
+    run = cli_runner(main, tmp_path / "till", monkeypatch, capsys)
     assert run("staff", "add", "c1", "--name", "收银员", "--role", "cashier", "--pin", "1234")[0] == 0
     return run
 
