@@ -659,7 +659,7 @@ def summary_table(results: Sequence[Comparison]) -> str:
     return "\n".join(rows)
 
 
-def _machine() -> str:
+def machine() -> str:
     """Timings on a shared machine mean little without its load."""
     try:
         load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -677,7 +677,7 @@ def run(args: argparse.Namespace, out: Callable[[str], None] = print) -> tuple[B
         tmp = tempfile.mkdtemp(prefix="pos-bench-")
         data_dir = Path(tmp)
     try:
-        out(f"store: {data_dir / DB_NAME}   ({_machine()})")
+        out(f"store: {data_dir / DB_NAME}   ({machine()})")
         info = prepare_store(data_dir, args.members, seed=args.seed, signed=args.signed or 2 * args.keys,
                              sign_all=args.sign_all, progress=out)
         if info.built:
@@ -712,7 +712,7 @@ def run(args: argparse.Namespace, out: Callable[[str], None] = print) -> tuple[B
         out(summary_table(results))
         missed = [c.name for c in results if not c.passed]
         out(f"overall: {'PASS' if not missed else 'MISS (' + ', '.join(missed) + ')'}"
-            f"   total run {time.perf_counter() - total:.1f} s   ({_machine()})")
+            f"   total run {time.perf_counter() - total:.1f} s   ({machine()})")
         return info, results
     finally:
         if tmp:

@@ -32,7 +32,6 @@ os.environ.setdefault("POS_PIN_HASH_FAST", "1")  # before terminal.auth is impor
 
 import argparse  # noqa: E402
 import shutil  # noqa: E402
-import sqlite3  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -48,6 +47,7 @@ for p in (ROOT, ROOT / "bench", ROOT / "tests" / "sync"):
         sys.path.insert(0, str(p))
 
 import sync_workload  # noqa: E402
+from bench_core import machine  # noqa: E402
 from ho_servers import HeadOffice, PgCluster, pg_bin  # noqa: E402  (tests/sync: the servers the tests start)
 from sync.client import SyncClient  # noqa: E402
 from sync.headoffice import enroll  # noqa: E402
@@ -405,14 +405,6 @@ def summary_table(results: Sequence[BackendResult]) -> str:
     return "\n".join(rows)
 
 
-def _machine() -> str:
-    try:
-        load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        load = "?"
-    return f"{os.cpu_count()} CPUs, load average {load}, SQLite {sqlite3.sqlite_version}"
-
-
 def run(args: argparse.Namespace, out: Callable[[str], None] = print) -> list[BackendResult]:
     total = time.perf_counter()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -428,7 +420,7 @@ def run(args: argparse.Namespace, out: Callable[[str], None] = print) -> list[Ba
         tmp = Path(tempfile.mkdtemp(prefix="pos-bench-sync-"))
     cluster = None
     try:
-        out(f"sync bench in {tmp}   ({_machine()})")
+        out(f"sync bench in {tmp}   ({machine()})")
         out(f"streams: {args.terminals} terminals x {args.events:,} events + a catch-up terminal of {args.catchup:,};"
             f" {args.sales:,} sales each through the terminal services, then repeated with fresh ids")
         streams = make_streams(tmp / "streams", terminals=args.terminals, events=args.events, catchup=args.catchup,
@@ -457,7 +449,7 @@ def run(args: argparse.Namespace, out: Callable[[str], None] = print) -> list[Ba
         out(summary_table(results))
         missed = [f"{r.backend} {text}" for r in results for text, ok in r.checks() if not ok]
         out(f"overall: {'PASS' if not missed else 'MISS'}   total run {time.perf_counter() - total:.1f} s"
-            f"   ({_machine()})")
+            f"   ({machine()})")
         return results
     finally:
         if cluster is not None:
