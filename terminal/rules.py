@@ -117,6 +117,44 @@ class CouponTemplate(_Frozen):
         return self
 
 
+class TopupBonus(_Frozen):
+    """充500送50: a top-up of at least min_fen is credited bonus_fen more (the highest step reached)."""
+
+    min_fen: Fen = Field(gt=0)
+    bonus_fen: Fen
+
+
+class StoredValue(_Frozen):
+    """储值: prepaid balance held for the member (real money: never below zero on a till)."""
+
+    enabled: bool = True
+    min_topup_fen: Fen = 100
+    max_topup_fen: Fen = 5_000_000
+    max_balance_fen: Fen = 10_000_000
+    bonus: tuple[TopupBonus, ...] = ()
+    offline_cap_fen: Fen = 50_000       # spend per member, per terminal, per day, while offline
+
+    @model_validator(mode="after")
+    def _steps(self) -> StoredValue:
+        mins = [b.min_fen for b in self.bonus]
+        if mins != sorted(mins) or len(set(mins)) != len(mins):
+            raise ValueError("stored_value.bonus steps must have strictly rising min_fen")
+        if self.min_topup_fen > self.max_topup_fen:
+            raise ValueError("stored_value.min_topup_fen is above max_topup_fen")
+        return self
+
+
+class PaidMembership(_Frozen):
+    """付费会员: an annual fee that grants a tier for a period, renewable."""
+
+    enabled: bool = False
+    tier: str = ""
+    fee_fen: Fen = 0
+    months: int = Field(default=12, ge=1, le=60)
+    name: str = "付费会员"
+    name_en: str = "Paid membership"
+
+
 class Programme(_Frozen):
     version: str = Field(min_length=1)
     timezone: str = "Asia/Shanghai"
@@ -131,6 +169,8 @@ class Programme(_Frozen):
     lifecycle: Lifecycle
     high_value: HighValue
     coupons: tuple[CouponTemplate, ...] = ()
+    stored_value: StoredValue = StoredValue()
+    paid_membership: PaidMembership = PaidMembership()
 
     @model_validator(mode="after")
     def _consistent(self) -> Programme:
@@ -149,6 +189,9 @@ class Programme(_Frozen):
         templates = [c.template for c in self.coupons]
         if len(set(templates)) != len(templates):
             raise ValueError("coupon templates must be unique")
+        paid = self.paid_membership
+        if paid.enabled and (paid.tier not in ids or paid.fee_fen <= 0):
+            raise ValueError("paid_membership needs a known tier and fee_fen > 0 when enabled")
         if self.lifecycle.lost_days <= self.lifecycle.active_days:
             raise ValueError("lifecycle.lost_days must be above active_days")
         try:
