@@ -29,6 +29,8 @@ class UiError(Exception):
             "product_unknown": QCoreApplication.translate("Errors", "No product with code %1"),
             "cash_short": QCoreApplication.translate("Errors", "Cash received is less than the amount due (%1)"),
             "not_manager": QCoreApplication.translate("Errors", "A refund needs a manager's approval"),
+            "not_manager_station": QCoreApplication.translate(
+                "Errors", "The manager's station is for managers and admins; ask a manager to sign in"),
             "already_running": QCoreApplication.translate("Errors", "The checkout is already open on this computer"),
             "printer_unavailable": QCoreApplication.translate(
                 "Errors", "The receipt printer %1 cannot be reached; the sale is saved, print it again later"),

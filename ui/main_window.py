@@ -11,12 +11,15 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QMessageBox,
 
 from terminal import auth
 from ui import calls, errors, i18n, labels
+from ui.errors import UiError
 from ui.app import AppContext
 from ui.checkout.member_pick import MemberPickDialog
 from ui.checkout.page import CheckoutPage
 from ui.checkout.pay_dialog import PayDialog
 from ui.checkout.register_dialog import RegisterDialog
 from ui.checkout.session import SaleSession
+from ui.manager.base import ManagerContext
+from ui.manager.station import ManagerStation
 from ui.receipt_view import ReceiptDialog
 from ui.refund_dialog import RefundDialog
 from ui.settings_dialog import SettingsDialog
@@ -33,6 +36,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.t, self.runner = ctx.terminal, ctx.runner
         self.signed: calls.SignedIn | None = None
+        self.station: ManagerStation | None = None  # built per sign-in, for managers and admins only
         self.dialog: QWidget | None = None  # the dialog open over the checkout, if any
         self._pay_pending = False
         self.signin = SignInPanel(self.t, self.runner)
@@ -92,6 +96,7 @@ class MainWindow(QMainWindow):
             "register": (Qt.Key.Key_F6, self.open_register),
             "receipt": (Qt.Key.Key_F7, self.open_last_receipt),
             "refund": (Qt.Key.Key_F8, self.open_refund),
+            "manage": (Qt.Key.Key_F9, self.open_station),
             "signout": (Qt.Key.Key_F10, self.sign_out),
             "settings": (Qt.Key.Key_F11, self.open_settings),
             "remove": (Qt.Key.Key_Delete, cart.remove_selected),
@@ -100,14 +105,18 @@ class MainWindow(QMainWindow):
         actions["pay"] = (Qt.Key.Key_F12, self.open_pay)
         for name, (key, slot) in actions.items():
             shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.activated.connect(lambda slot=slot: self._on_checkout(slot))
+            shortcut.activated.connect(lambda name=name, slot=slot: self._on_key(name, slot))
             self.keys[name] = shortcut
             if name in page.buttons:
                 page.buttons[name].clicked.connect(slot)
         self.scanner.scanned.connect(self.on_scan)
 
-    def _on_checkout(self, slot: Any) -> None:
-        if self.stack.currentWidget() is self.page and self.session.actor is not None:
+    def _on_key(self, name: str, slot: Any) -> None:
+        """Function keys act on the checkout; on the manager's station only Esc does (back)."""
+        if self.station is not None and self.stack.currentWidget() is self.station:
+            if name == "clear":
+                self.close_station()
+        elif self.stack.currentWidget() is self.page and self.session.actor is not None:
             slot()
 
     # -- sign-in -----------------------------------------------------------------------------------
@@ -118,6 +127,13 @@ class MainWindow(QMainWindow):
             panel.programme = signed.programme
         page.cart.set_categories(signed.programme.categories)
         self.session.start(signed.actor, signed.programme)
+        manager = auth.role_at_least(signed.actor.role, "manager")
+        page.buttons["manage"].setVisible(manager)
+        if manager:
+            self.station = ManagerStation(ManagerContext(self.t, self.runner, signed.actor, signed.programme,
+                                                         self.ctx.settings))
+            self.station.back_requested.connect(self.close_station)
+            self.stack.addWidget(self.station)
         self.signin.set_store_name(signed.store_name)
         self.retranslate()
         self.stack.setCurrentWidget(page)
@@ -136,6 +152,10 @@ class MainWindow(QMainWindow):
         self.signed = None
         self.retranslate()
         self.stack.setCurrentWidget(self.signin)
+        if self.station is not None:
+            self.stack.removeWidget(self.station)
+            self.station.deleteLater()
+            self.station = None
         self.signin.reset()
 
     # -- checkout actions --------------------------------------------------------------------------
@@ -178,6 +198,22 @@ class MainWindow(QMainWindow):
         typed = self.page.member.query.text().strip()
         phone = typed if len(typed) >= 11 and typed.replace(" ", "").isdigit() else ""
         self._open(RegisterDialog(self.session, self, phone))
+
+    def open_station(self, member_id: str | None = None) -> None:
+        """F9: the manager's station (managers and admins; a cashier is told plainly)."""
+        if self.station is None:
+            errors.show_error(self, UiError("not_manager_station"))
+            return
+        self.stack.setCurrentWidget(self.station)
+        if member_id:
+            self.station.open_member(member_id)
+        else:
+            self.station.focus()
+
+    def close_station(self) -> None:
+        if self.station is not None and self.stack.currentWidget() is self.station:
+            self.stack.setCurrentWidget(self.page)
+            self.page.member.focus_query()
 
     def open_member_pick(self, query: str, matches: list[dict[str, Any]]) -> None:
         dialog = MemberPickDialog(query, matches, self.session.programme, self)

@@ -11,8 +11,8 @@ from ui.checkout.member_panel import MemberPanel
 from ui.checkout.quote_panel import QuotePanel
 
 # (name, key text): the bar's buttons; the main window binds the keys.
-ACTIONS = ("member", "line", "coupon", "points", "code", "register", "receipt", "refund", "signout",
-           "settings", "remove", "clear")
+ACTIONS = ("member", "line", "coupon", "points", "code", "register", "receipt", "refund", "manage",
+           "signout", "settings", "remove", "clear")
 
 
 class CheckoutPage(QWidget):
@@ -57,7 +57,7 @@ class CheckoutPage(QWidget):
             "member": self.tr("F1 Member"), "line": self.tr("F2 Add line"), "coupon": self.tr("F3 Coupon"),
             "points": self.tr("F4 Points"), "code": self.tr("F5 Product code"),
             "register": self.tr("F6 New member"), "receipt": self.tr("F7 Last receipt"),
-            "refund": self.tr("F8 Refund"), "signout": self.tr("F10 Sign out"),
+            "refund": self.tr("F8 Refund"), "manage": self.tr("F9 Manage"), "signout": self.tr("F10 Sign out"),
             "settings": self.tr("F11 Settings"), "remove": self.tr("Del Remove line"),
             "clear": self.tr("Esc Clear sale"),
         }

@@ -145,6 +145,11 @@
         <translation>F10 退出登录</translation>
     </message>
     <message>
+        <location filename="../checkout/page.py" line="60"/>
+        <source>F9 Manage</source>
+        <translation>F9 管理</translation>
+    </message>
+    <message>
         <location filename="../checkout/page.py" line="61"/>
         <source>F11 Settings</source>
         <translation>F11 设置</translation>
@@ -210,26 +215,31 @@
     </message>
     <message>
         <location filename="../errors.py" line="32"/>
+        <source>The manager&apos;s station is for managers and admins; ask a manager to sign in</source>
+        <translation>店长工作台仅限店长和管理员使用，请店长登录</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="34"/>
         <source>The checkout is already open on this computer</source>
         <translation>收银程序已在本机运行</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="33"/>
+        <location filename="../errors.py" line="35"/>
         <source>The receipt printer %1 cannot be reached; the sale is saved, print it again later</source>
         <translation>无法连接小票打印机 %1；本单已保存，可稍后补打</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="35"/>
+        <location filename="../errors.py" line="37"/>
         <source>This terminal is not set up yet: run &apos;pos-terminal init&apos; first</source>
         <translation>终端尚未初始化，请先运行 pos-terminal init</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="52"/>
+        <location filename="../errors.py" line="54"/>
         <source>Sorry, something went wrong (reference %1). The details are in the log.</source>
         <translation>抱歉，出现内部错误（参考号 %1），详情已记录在日志中</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="59"/>
+        <location filename="../errors.py" line="61"/>
         <source>Cannot do that</source>
         <translation>无法完成</translation>
     </message>
@@ -370,29 +380,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="129"/>
+        <location filename="../main_window.py" line="145"/>
         <source>Sign out and clear the sale in progress?</source>
         <translation>退出登录并清空正在进行的这一单？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="144"/>
+        <location filename="../main_window.py" line="164"/>
         <source>Clear this sale? The items and the member are removed.</source>
         <translation>清空本单？商品和会员都将移除。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="147"/>
+        <location filename="../main_window.py" line="167"/>
         <source>Please confirm</source>
         <translation>请确认</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="279"/>
         <source>Member checkout</source>
         <translation>会员收银</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="283"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerStation</name>
+    <message>
+        <location filename="../manager/station.py" line="50"/>
+        <source>Manager&apos;s station — %1</source>
+        <translation>店长工作台 — %1</translation>
+    </message>
+    <message>
+        <location filename="../manager/station.py" line="51"/>
+        <source>Back to checkout (Esc)</source>
+        <translation>返回收银 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../manager/station.py" line="52"/>
+        <source>Members</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/station.py" line="52"/>
+        <source>Staff</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <location filename="../manager/station.py" line="52"/>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
     </message>
 </context>
 <context>
