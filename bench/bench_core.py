@@ -36,275 +36,36 @@ import os
 os.environ.setdefault("POS_PIN_HASH_FAST", "1")  # before terminal.auth is imported
 
 import argparse  # noqa: E402
-import base64  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
-import sqlite3  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from datetime import datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any, Callable, Sequence  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "bench"):  # the project, and the bench modules beside this script
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
-from terminal import cards, clock as clocks, coupons  # noqa: E402
+from terminal import cards, clock as clocks  # noqa: E402
 from terminal.errors import PosError  # noqa: E402
 from terminal.ids import new_id  # noqa: E402
 from terminal.pricing import CartLine  # noqa: E402
-from terminal.services import checkout, lookup, setup, staff  # noqa: E402
+from terminal.services import checkout, lookup  # noqa: E402
 from terminal.services.context import Actor, Terminal, open_terminal  # noqa: E402
 from terminal.store.db import DB_NAME  # noqa: E402
 
-CHUNK = 50_000
-ADMIN_PIN = "1234"
-CASHIER = ("bench-cashier", "收银员", "cashier", "5678")
-# Prefixes of Chinese mobile numbers (130-139, 145-149, 150-159, 16x, 17x, 18x, 19x ranges).
-MOBILE_PREFIXES = (
-    "130 131 132 133 134 135 136 137 138 139 145 147 149 150 151 152 153 155 156 157 158 159 "
-    "162 165 166 167 170 171 172 173 175 176 177 178 180 181 182 183 184 185 186 187 188 189 "
-    "190 191 192 193 195 196 197 198 199"
-).split()
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红梅玉婷欣怡子涵浩然宇轩梓萱"
-CATEGORIES = ("general", "fresh", "dairy", "bakery", "beverage", "household", "personal_care", "apparel",
-              "electronics", "tobacco")
-CATEGORY_WEIGHTS = (30, 20, 12, 8, 12, 8, 5, 2, 1, 2)
-# Cards of members never looked up carry a payload of the real shape under this key id, which is
-# not in card_keys: "issued by a terminal this one has not heard of". Signing a million cards
-# genuinely takes minutes here (--sign-all does it).
-DUMMY_KEY_ID = hashlib.sha256(b"bench: unsigned filler cards").hexdigest()[:16]
+from bench_report import Comparison, _timed, format_comparison, machine, percentile, summary_table  # noqa: E402,F401
+from bench_store import CASHIER, CATEGORIES, CATEGORY_WEIGHTS, BuildInfo, prepare_store  # noqa: E402,F401
 
 LOOKUP_P99_MS = 1.0
 CHECKOUT_P99_MS = 5.0
 MAX_RATIO = 3.0
-
-
-# --- the store ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BuildInfo:
-    path: Path
-    members: int
-    built: bool  # False when an existing store was reused
-    seconds: float
-    db_bytes: int
-    signed_cards: int
-
-
-def db_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
-
-
-def _phones(rng: random.Random, n: int) -> list[str]:
-    seen: set[str] = set()
-    out: list[str] = []
-    while len(out) < n:
-        number = f"+86{rng.choice(MOBILE_PREFIXES)}{rng.randrange(100_000_000):08d}"
-        if number not in seen:
-            seen.add(number)
-            out.append(number)
-    return out
-
-
-def _name(rng: random.Random) -> str | None:
-    if rng.random() < 0.1:
-        return None
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
-
-
-def _dumps(payload: dict[str, Any]) -> str:  # as Store.append_event writes payloads
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def member_count(t: Terminal) -> int:
-    return int(t.store.scalar("SELECT COUNT(*) FROM members") or 0)
-
-
-def build_store(
-    data_dir: Path,
-    n: int,
-    *,
-    seed: int = 1,
-    signed: int = 6000,
-    sign_all: bool = False,
-    now: datetime | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> BuildInfo:
-    """Create the terminal (setup.init) and bulk-insert n members with card, WELCOME coupon and
-    registration events. `signed` random members get a genuinely signed card (all if sign_all)."""
-    started = time.perf_counter()
-    rng = random.Random(seed)
-    t = open_terminal(data_dir)
-    try:
-        now = now or t.clock.now()
-        if t.initialized:
-            raise SystemExit(f"{data_dir} already holds a terminal; use --keep to reuse it")
-        setup.init(t, store_name="基准测试门店", admin_pin=ADMIN_PIN, at=now - timedelta(days=3 * 365 + 1))
-        staff.add_staff(t, Actor("admin", "admin"), *CASHIER, at=now - timedelta(days=3 * 365 + 1))
-        programme = t.programme
-        terminal_id = t.terminal_id
-        key = t.device_key()
-        entry_tier = programme.entry_tier.id
-        welcome = programme.coupon_template("WELCOME")
-        conn = t.store.conn
-        conn.execute("PRAGMA cache_size=-524288")  # 512 MB while building; the bench reopens
-        # registered over the last three years, in order; the newest ones still hold a valid WELCOME
-        span = (3 * 365 - 1) * 86400
-        start = now - timedelta(days=3 * 365)
-        offsets = sorted(rng.randrange(span) for _ in range(n))
-        phones = _phones(rng, n)
-        to_sign = set(range(n)) if sign_all else set(rng.sample(range(n), min(n, signed)))
-        seq = int(t.store.scalar("SELECT COALESCE(MAX(seq), 0) FROM events"))
-        codes: set[str] = set()
-        for lo in range(0, n, CHUNK):
-            members, card_rows, coupon_rows, events = [], [], [], []
-            for i in range(lo, min(n, lo + CHUNK)):
-                at = start + timedelta(seconds=offsets[i], microseconds=rng.randrange(1_000_000))
-                at_text = clocks.to_text(at)
-                member_id, card_id = new_id(), new_id()
-                number = phones[i]
-                name = _name(rng)
-                birthday = None
-                if rng.random() < 0.6:
-                    birthday = f"{rng.randrange(1950, 2006)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
-                members.append((member_id, number, number[-4:], name, birthday, entry_tier, at_text, at_text, None))
-                unix = int(at.timestamp())
-                if i in to_sign:
-                    payload = cards.sign_card(key, card_id, member_id, unix)
-                    key_id = key.key_id
-                else:
-                    key_id = DUMMY_KEY_ID
-                    sig = base64.urlsafe_b64encode(rng.randbytes(64)).rstrip(b"=").decode("ascii")
-                    payload = f"{cards.PREFIX}.{key_id}.{card_id}.{member_id}.{unix}.{sig}"
-                card_rows.append((card_id, member_id, key_id, payload, at_text))
-                code = "".join(rng.choices(coupons.CROCKFORD, k=coupons.CODE_LENGTH))  # new_code's shape
-                while code in codes:
-                    code = "".join(rng.choices(coupons.CROCKFORD, k=coupons.CODE_LENGTH))
-                codes.add(code)
-                valid_from, valid_to = coupons.validity(welcome, at, None)
-                coupon = {"code": code, "template": "WELCOME", "valid_from": clocks.to_text(valid_from),
-                          "valid_to": clocks.to_text(valid_to)}
-                coupon_rows.append((code, member_id, "WELCOME", at_text, coupon["valid_from"], coupon["valid_to"]))
-                registered = {"phone": number, "name": name, "birthday": birthday, "referrer_id": None,
-                              "tier": entry_tier}
-                for kind, body in (
-                    ("member_registered", registered),
-                    ("coupon_issued", {**coupon, "issue_key": None}),
-                    ("card_issued", {"card_id": card_id, "key_id": key_id, "payload": payload}),
-                ):
-                    seq += 1
-                    events.append((seq, new_id(), terminal_id, kind, at_text, member_id,
-                                   "admin", _dumps(body)))
-            with t.store.write():
-                conn.executemany(
-                    "INSERT INTO members(member_id, phone, phone_last4, name, birthday, tier, tier_since,"
-                    " registered_at, referrer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", members)
-                conn.executemany(
-                    "INSERT INTO cards(card_id, member_id, key_id, payload, issued_at) VALUES (?, ?, ?, ?, ?)",
-                    card_rows)
-                conn.executemany(
-                    "INSERT INTO coupons(code, member_id, template, issued_at, valid_from, valid_to)"
-                    " VALUES (?, ?, ?, ?, ?, ?)", coupon_rows)
-                conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", events)
-            if progress:
-                progress(f"  {min(n, lo + CHUNK):>9,} members  {time.perf_counter() - started:6.1f} s")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        t.store.close()
-    path = data_dir / DB_NAME
-    return BuildInfo(path, n, True, time.perf_counter() - started, db_size(path), len(to_sign))
-
-
-def prepare_store(
-    data_dir: Path, n: int, *, seed: int = 1, signed: int = 6000, sign_all: bool = False,
-    progress: Callable[[str], None] | None = None,
-) -> BuildInfo:
-    """Reuse the store in data_dir if it holds a terminal, else build one of n members."""
-    path = data_dir / DB_NAME
-    if path.exists():
-        t = open_terminal(data_dir)
-        try:
-            if t.initialized:
-                count = member_count(t)
-                genuine = int(t.store.scalar("SELECT COUNT(*) FROM cards WHERE key_id = ?",
-                                             (t.device_key().key_id,)))
-                return BuildInfo(path, count, False, 0.0, db_size(path), genuine)
-        finally:
-            t.store.close()
-    return build_store(data_dir, n, seed=seed, signed=signed, sign_all=sign_all, progress=progress)
-
-
-# --- measuring ----------------------------------------------------------------------------------
-
-
-def percentile(samples: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
-@dataclass
-class Comparison:
-    name: str
-    service_us: list[float] = field(default_factory=list)
-    raw_us: list[float] = field(default_factory=list)
-    p99_target_ms: float | None = None
-    ratio_target: float | None = None
-    note: str = ""
-
-    @property
-    def service_median(self) -> float:
-        return statistics.median(self.service_us)
-
-    @property
-    def raw_median(self) -> float:
-        return statistics.median(self.raw_us)
-
-    @property
-    def service_p99(self) -> float:
-        return percentile(self.service_us, 99)
-
-    @property
-    def raw_p99(self) -> float:
-        return percentile(self.raw_us, 99)
-
-    @property
-    def ratio_median(self) -> float:
-        return self.service_median / self.raw_median
-
-    @property
-    def ratio_p99(self) -> float:
-        return self.service_p99 / self.raw_p99
-
-    def checks(self) -> list[tuple[str, bool]]:
-        out = []
-        if self.ratio_target is not None:
-            out.append((f"median ratio {self.ratio_median:.2f} <= {self.ratio_target:g}",
-                        self.ratio_median <= self.ratio_target))
-        if self.p99_target_ms is not None:
-            out.append((f"p99 {self.service_p99 / 1000:.3f} ms <= {self.p99_target_ms:g} ms",
-                        self.service_p99 / 1000 <= self.p99_target_ms))
-        return out
-
-    @property
-    def passed(self) -> bool:
-        return all(ok for _, ok in self.checks())
-
-
-def _timed(fn: Callable[[], Any]) -> float:
-    t0 = time.perf_counter_ns()
-    fn()
-    return (time.perf_counter_ns() - t0) / 1000.0
 
 
 @dataclass(frozen=True)
@@ -624,48 +385,6 @@ def bench_checkout(t: Terminal, n: int, rng: random.Random, *, history: float = 
                    f" events each; coupon in {stats.with_coupon:,}, points redeemed in {stats.with_redeem:,}"
                    + ("; service caches cleared before each sale (information, no target)" if cold else ""))
     return result, stats
-
-
-# --- report -------------------------------------------------------------------------------------
-
-
-def _ms(us: float) -> str:
-    return f"{us / 1000:8.3f}"
-
-
-def format_comparison(c: Comparison) -> str:
-    lines = [
-        f"{c.name}  ({len(c.service_us):,} service / {len(c.raw_us):,} raw samples)"
-        + (f"  -- {c.note}" if c.note else ""),
-        f"    service  median {_ms(c.service_median)} ms   p99 {_ms(c.service_p99)} ms",
-        f"    raw      median {_ms(c.raw_median)} ms   p99 {_ms(c.raw_p99)} ms",
-        f"    ratio    median {c.ratio_median:8.2f}      p99 {c.ratio_p99:8.2f}",
-    ]
-    lines += [f"    {'PASS' if ok else 'MISS'}  {text}" for text, ok in c.checks()]
-    return "\n".join(lines)
-
-
-def summary_table(results: Sequence[Comparison]) -> str:
-    head = (f"{'measure':<15}{'svc med ms':>11}{'svc p99 ms':>11}{'raw med ms':>11}{'raw p99 ms':>11}"
-            f"{'ratio med':>10}{'ratio p99':>10}{'p99 max':>9}{'ratio max':>10}  result")
-    rows = [head, "-" * len(head)]
-    for c in results:
-        rows.append(
-            f"{c.name:<15}{c.service_median / 1000:>11.3f}{c.service_p99 / 1000:>11.3f}{c.raw_median / 1000:>11.3f}"
-            f"{c.raw_p99 / 1000:>11.3f}{c.ratio_median:>10.2f}{c.ratio_p99:>10.2f}"
-            + (f"{c.p99_target_ms:>7g}ms{c.ratio_target:>10g}  {'PASS' if c.passed else 'MISS'}"
-               if c.p99_target_ms is not None and c.ratio_target is not None else f"{'-':>9}{'-':>10}  info")
-        )
-    return "\n".join(rows)
-
-
-def machine() -> str:
-    """Timings on a shared machine mean little without its load."""
-    try:
-        load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        load = "?"
-    return f"{os.cpu_count()} CPUs, load average {load}, SQLite {sqlite3.sqlite_version}"
 
 
 def run(args: argparse.Namespace, out: Callable[[str], None] = print) -> tuple[BuildInfo, list[Comparison]]:
