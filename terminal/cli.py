@@ -20,7 +20,7 @@ import platformdirs
 from terminal import clock as clocks
 from terminal.errors import PosError
 from terminal.services import (
-    audit, card_service, checkout, maintenance, members, privacy, refunds, setup, staff,
+    audit, card_service, checkout, maintenance, members, membership, privacy, refunds, setup, staff, stored_value,
 )
 from terminal.services.context import Actor, Terminal, open_terminal
 
@@ -104,6 +104,26 @@ def build_parser(extend: Extend | None = None) -> argparse.ArgumentParser:
     give.add_argument("template")
     give.add_argument("--at")
 
+    sv = sub.add_parser("sv", help="stored value (储值)").add_subparsers(dest="action", required=True)
+    topup = sv.add_parser("topup", help="take money and credit it, with the programme's bonus")
+    topup.add_argument("query")
+    topup.add_argument("amount", metavar="AMOUNT", help="yuan paid, e.g. 500 or 499.99")
+    topup.add_argument("--pay", default="cash", choices=stored_value.TOPUP_PAY_METHODS)
+    topup.add_argument("--at")
+    sv_show = sv.add_parser("show", help="balance and history")
+    sv_show.add_argument("query")
+    sv_show.add_argument("--at")
+
+    paid = sub.add_parser("membership", help="paid membership (付费会员)").add_subparsers(
+        dest="action", required=True)
+    buy = paid.add_parser("buy", help="sell or renew the paid tier for its fee")
+    buy.add_argument("query")
+    buy.add_argument("--pay", default="cash", choices=membership.PAY_METHODS)
+    buy.add_argument("--at")
+    paid_show = paid.add_parser("show")
+    paid_show.add_argument("query")
+    paid_show.add_argument("--at")
+
     maintain = sub.add_parser("maintain")
     maintain.add_argument("--at")
 
@@ -126,6 +146,15 @@ def build_parser(extend: Extend | None = None) -> argparse.ArgumentParser:
     staff_add.add_argument("--name", required=True)
     staff_add.add_argument("--role", choices=("cashier", "manager", "admin"), required=True)
     staff_add.add_argument("--pin", required=True)
+    staff_cmd.add_parser("list", help="every staff member: role, active, locked (manager)")
+    reset_pin = staff_cmd.add_parser("reset-pin", help="set a new PIN and lift a lockout (manager: cashiers)")
+    reset_pin.add_argument("staff_id")
+    reset_pin.add_argument("--pin", required=True, help="the new PIN")
+    set_role = staff_cmd.add_parser("set-role", help="change a role (admin; a manager: cashiers only)")
+    set_role.add_argument("staff_id")
+    set_role.add_argument("role", choices=("cashier", "manager", "admin"))
+    for name in ("deactivate", "reactivate"):
+        staff_cmd.add_parser(name, help=f"{name} a staff account").add_argument("staff_id")
 
     aud = sub.add_parser("audit").add_subparsers(dest="action", required=True)
     aud.add_parser("verify")
@@ -228,6 +257,20 @@ def run(args: argparse.Namespace, t: Terminal) -> tuple[Any, str]:
     if cmd == "coupon":
         doc = members.give_coupon(t, actor, args.query, args.template.upper(), at)
         return doc, f"已发放优惠券 {doc['code']}（{doc['template']}，至 {doc['valid_to'][:10]}）"
+    if cmd == "sv" and action == "topup":
+        from terminal.money import parse_fen
+
+        doc = stored_value.topup(t, actor, args.query, parse_fen(args.amount, allow_zero=False), args.pay, at).document
+        return doc, cli_text.sv_topup(doc)
+    if cmd == "sv" and action == "show":
+        doc = stored_value.show(t, args.query, at)
+        return doc, cli_text.sv_show(doc)
+    if cmd == "membership" and action == "buy":
+        doc = membership.buy(t, actor, args.query, args.pay, at).document
+        return doc, cli_text.membership_bought(doc)
+    if cmd == "membership" and action == "show":
+        doc = membership.show(t, args.query, at)
+        return doc, cli_text.membership_show(doc)
     if cmd == "maintain":
         m = maintenance.maintain(t, actor, at)
         doc = {"points_expired": m.points_expired, "lots_expired": m.lots_expired,
@@ -246,6 +289,21 @@ def run(args: argparse.Namespace, t: Terminal) -> tuple[Any, str]:
             raise PosError("rules_invalid", detail=str(exc)) from None
         version = setup.load_rules(t, actor, text, at)
         return {"version": version}, f"已启用会员规则 {version}"
+    if cmd == "staff" and action == "list":
+        rows = staff.list_staff(t, actor, at)
+        text = "\n".join(f"{r['staff_id']:<12} {r['name']:<10} {r['role']:<8}"
+                         f"{'' if r['active'] else ' 已停用'}{' 已锁定' if r['locked'] else ''}" for r in rows)
+        return {"staff": rows}, text
+    if cmd == "staff" and action == "reset-pin":
+        staff.reset_pin(t, actor, args.staff_id, args.pin, at)
+        return {"staff_id": args.staff_id}, f"已重置员工 {args.staff_id} 的密码"
+    if cmd == "staff" and action == "set-role":
+        staff.set_role(t, actor, args.staff_id, args.role, at)
+        return {"staff_id": args.staff_id, "role": args.role}, f"员工 {args.staff_id} 的角色已改为 {args.role}"
+    if cmd == "staff" and action in ("deactivate", "reactivate"):
+        staff.set_active(t, actor, args.staff_id, action == "reactivate", at)
+        return ({"staff_id": args.staff_id, "active": action == "reactivate"},
+                f"已{'启用' if action == 'reactivate' else '停用'}员工 {args.staff_id}")
     if cmd == "staff":
         staff.add_staff(t, actor, args.staff_id, args.name, args.role, args.pin)
         return {"staff_id": args.staff_id, "role": args.role}, f"已添加员工 {args.staff_id}"

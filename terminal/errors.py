@@ -69,6 +69,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "调整后积分将为负数（当前 {balance} 分）",
         "The balance would go below zero (now {balance} points)",
     ),
+    "stored_value_disabled": ("本店未开通储值", "Stored value is not offered here"),
+    "stored_value_needs_member": ("储值支付需要会员", "Paying by stored value needs a member"),
+    "stored_value_insufficient": (
+        "储值余额不足：余额 {balance}，应付 {payable}",
+        "Not enough stored value: balance {balance}, to pay {payable}",
+    ),
+    "stored_value_offline_cap": (
+        "离线时每位会员每天最多用储值支付 {cap}，今日还可用 {left}",
+        "While offline a member may pay at most {cap} a day by stored value; {left} left today",
+    ),
+    "stored_value_topup_min": ("单次充值至少 {min}", "A top-up is at least {min}"),
+    "stored_value_topup_max": ("单次充值最多 {max}", "A top-up is at most {max}"),
+    "stored_value_balance_max": (
+        "充值后储值余额将超过上限 {max}（当前余额 {balance}，本次到账 {credit}）",
+        "The stored value would exceed its limit of {max} (balance {balance}, this top-up credits {credit})",
+    ),
+    "membership_disabled": ("本店未开通付费会员", "Paid membership is not offered here"),
     "card_malformed": ("会员卡无法识别", "This is not a member card"),
     "card_forged": ("会员卡签名无效（伪造或被篡改）", "Member card signature is not valid (forged or altered)"),
     "card_unknown_key": ("会员卡由未知终端签发：{key_id}", "Member card signed by an unknown terminal: {key_id}"),
@@ -79,11 +96,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pin_invalid": ("密码须为 4-12 位数字", "A PIN is 4 to 12 digits"),
     "pin_required": ("需要输入密码（环境变量 POS_PIN）", "A PIN is needed (env POS_PIN)"),
     "staff_exists": ("员工号已存在：{staff_id}", "Staff id already exists: {staff_id}"),
+    "staff_not_found": ("未找到员工：{staff_id}", "No staff member with id {staff_id}"),
+    "staff_name_invalid": ("员工姓名须为 1-{max} 个字", "A staff name is 1 to {max} characters"),
+    "last_admin": ("不能停用或降级最后一位管理员", "The last administrator cannot be deactivated or demoted"),
+    "staff_self": ("不能停用自己的账号", "You cannot deactivate your own account"),
     "forbidden": ("权限不足：需要{role}权限", "Not allowed: needs the {role} role"),
     "rules_invalid": ("会员规则文件无效：{detail}", "The rules file is not valid: {detail}"),
     "not_initialized": ("终端尚未初始化，请先运行 init", "This terminal is not set up; run init first"),
     "store_corrupt": ("数据文件损坏或不可读：{detail}", "The data file is damaged or unreadable: {detail}"),
     "input_invalid": ("输入无效：{detail}", "Invalid input: {detail}"),
+    "export_write_failed": ("无法保存导出文件 {path}：{detail}", "Could not save the export to {path}: {detail}"),
     "out_file_type": ("输出文件须为 .png 或 .pdf", "The output file must be .png or .pdf"),
     "headoffice_unreachable": (
         "无法连接总部（{url}）：{detail}；销售可离线继续",
@@ -93,6 +115,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync_refused": ("总部拒绝了同步请求：{reason}", "Head office refused the sync request: {reason}"),
     "not_enrolled": ("本终端尚未登记到总部，请先运行 enroll", "This terminal is not enrolled with a head office; run enroll"),
 }
+
+
+# Parameter values that are codes (a role) shown in Chinese in Chinese messages.
+ZH_VALUES: dict[str, dict[str, str]] = {"role": {"cashier": "收银员", "manager": "店长", "admin": "管理员"}}
 
 
 def current_language() -> str:
@@ -114,8 +140,10 @@ class PosError(Exception):
 
     def message(self, lang: str | None = None) -> str:
         zh, en = MESSAGES[self.code]
-        template = en if (lang or current_language()) == "en" else zh
-        return template.format(**self.params)
+        if (lang or current_language()) == "en":
+            return en.format(**self.params)
+        params = {k: ZH_VALUES.get(k, {}).get(v, v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return zh.format(**params)
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": self.message(lang)}

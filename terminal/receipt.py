@@ -1,5 +1,6 @@
 """The receipt as text (Chinese, 32 columns wide for 58 mm paper): each discount with its rule,
-points earned and redeemed, balance, tier progress, points expiring soon, masked phone."""
+points earned and redeemed, balance, tier progress, points expiring soon, masked phone; stored value
+paid and the balance after; a paid membership's end date."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ CATEGORY_NAMES = {
     "beverage": "饮料", "household": "家清", "personal_care": "个护", "apparel": "服饰", "electronics": "电器",
 }
 TIER_NAMES = {"regular": "普通会员", "silver": "银卡会员", "gold": "金卡会员", "diamond": "钻石会员"}
-PAY_NAMES = {"cash": "现金", "card": "银行卡", "wechat": "微信支付", "alipay": "支付宝", "other": "其他"}
+PAY_NAMES = {"cash": "现金", "card": "银行卡", "wechat": "微信支付", "alipay": "支付宝", "other": "其他",
+             "stored_value": "储值卡"}
 
 
 def _width(text: str) -> int:
@@ -55,6 +57,10 @@ def render(doc: dict[str, Any], *, title: str | None = None) -> str:
     out.append(_row("应付", format_fen(doc["payable_fen"])))
     if doc.get("receipt_no"):
         out.append(_row("支付方式", PAY_NAMES.get(doc["pay_method"], doc["pay_method"])))
+    if doc.get("stored_value_paid_fen"):
+        out.append(_row("储值支付", format_fen(doc["stored_value_paid_fen"])))
+    if member and (doc.get("stored_value_paid_fen") or doc.get("stored_value_balance_fen")):
+        out.append(_row("储值余额", format_fen(doc["stored_value_balance_fen"])))
     if member:
         out.append(rule)
         earned = [e for e in doc.get("explanations", []) if e["step"] == "points_earned"]
@@ -70,6 +76,8 @@ def render(doc: dict[str, Any], *, title: str | None = None) -> str:
         if doc.get("tier_changed"):
             out.append(f"恭喜升级为{TIER_NAMES.get(tier, tier)}！")
         out.append(_row("会员等级", TIER_NAMES.get(tier, tier)))
+        if member.get("paid_until"):
+            out.append(_row("付费会员有效期至", member["paid_until"][:10]))
         if doc.get("nudge"):
             out.append(doc["nudge"])
         elif doc.get("next_tier") and doc.get("to_next_tier_fen"):

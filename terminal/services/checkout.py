@@ -11,11 +11,11 @@ from typing import Any, Sequence
 from terminal import clock as clocks, coupons, lots, points, pricing, tiers
 from terminal.errors import PosError
 from terminal.ids import new_id
-from terminal.services import lookup, reads, writes
+from terminal.services import lookup, reads, standing, stored_value, writes
 from terminal.services.context import Actor, Terminal, require
-from terminal.services.members import effective_tier
 
-PAY_METHODS = ("cash", "card", "wechat", "alipay", "other")
+PAY_METHODS = ("cash", "card", "wechat", "alipay", "other", "stored_value")
+STORED_VALUE = "stored_value"  # the whole payable from the member's stored value (储值)
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,8 @@ class Plan:
     quote: pricing.Quote
     limit: points.RedeemLimit | None
     offline: bool
-    tier_before: str | None
-    tier_since: datetime | None
+    tier_before: str | None  # the tier the member is served at (paid membership included): prices the sale
+    tier_since: datetime | None  # since when the member holds the earned tier
     retention: tuple[tiers.TierChange, ...]
     upgrade: tiers.TierChange | None
     status_after: tiers.TierStatus | None
@@ -43,6 +43,11 @@ class Plan:
     bonus_points: int
     state_after: lots.PointsState | None
     lot_expires_at: datetime
+    earned_before: str | None = None  # the earned tier (upgrades and retention move this one)
+    tier_after: str | None = None  # served at after the sale
+    paid_until: datetime | None = None
+    stored_value_before: int | None = None  # the member's stored value before the sale
+    stored_value_paid: int = 0  # paid by stored value in this sale
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ def plan(t: Terminal, req: SaleRequest, at: datetime | None = None) -> Plan:
         raise PosError("redeem_negative")
     member = lookup.find_one(t, req.member, for_sale=True) if req.member else None
     if member is None:
+        if req.pay_method == STORED_VALUE:
+            raise PosError("stored_value_needs_member")
         if req.coupon:
             raise PosError("coupon_needs_member")
         if req.redeem_points:
@@ -72,7 +79,8 @@ def plan(t: Terminal, req: SaleRequest, at: datetime | None = None) -> Plan:
     spend_list = reads.spends(t, member_id)
     tier_since = clocks.from_text(member["tier_since"])
     retention = tiers.retention(member["tier"], tier_since, spend_list, now, programme)
-    tier_before, tier_since = effective_tier(t, member, spend_list, now)
+    held = standing.standing(t, member, spend_list, now)
+    tier_before, tier_since = held.tier, held.earned_since
     birthday = clocks.parse_date(member["birthday"]) if member["birthday"] else None
 
     applied = None
@@ -112,10 +120,18 @@ def plan(t: Terminal, req: SaleRequest, at: datetime | None = None) -> Plan:
             redeem_points=req.redeem_points,
         )
 
+    stored_before = stored_value.balance(t, member_id)
+    stored_paid = 0
+    if req.pay_method == STORED_VALUE:
+        stored_value.check_spend(t, member_id, quote.payable_fen, now, offline)
+        stored_paid = quote.payable_fen
+
+    # Upgrades move the earned tier; the member is served at the higher of it and a paid grant.
     this_sale = tiers.Spend(now, quote.payable_fen, True)
-    upgrade = tiers.upgrade(tier_before, tier_since, [*spend_list, this_sale], now, programme)
-    tier_after, since_after = (upgrade.to_tier, upgrade.at) if upgrade else (tier_before, tier_since)
-    status_after = tiers.status(tier_after, since_after, [*spend_list, this_sale], now, programme)
+    upgrade = tiers.upgrade(held.earned_tier, tier_since, [*spend_list, this_sale], now, programme)
+    earned_after, since_after = (upgrade.to_tier, upgrade.at) if upgrade else (held.earned_tier, tier_since)
+    held_after = standing.of(t, earned_after, since_after, held.grants, now)
+    status_after = standing.status(t, held_after, [*spend_list, this_sale], now)
 
     month = now.strftime("%Y-%m")
     month_before = sum(
@@ -134,7 +150,8 @@ def plan(t: Terminal, req: SaleRequest, at: datetime | None = None) -> Plan:
     if bonus:
         after = lots.apply(after, lots.PointsEvent("bonus", "bonus_awarded", now, bonus, expires))
     return Plan(now, member, quote, limit, offline, tier_before, tier_since, retention, upgrade, status_after,
-                month, bonus, after, expires)
+                month, bonus, after, expires, earned_before=held.earned_tier, tier_after=held_after.tier,
+                paid_until=held_after.paid_until, stored_value_before=stored_before, stored_value_paid=stored_paid)
 
 
 def quote(t: Terminal, actor: Actor, req: SaleRequest, at: datetime | None = None) -> dict[str, Any]:
@@ -156,6 +173,7 @@ def sale(t: Terminal, actor: Actor, req: SaleRequest, at: datetime | None = None
         changed |= {"points"} if (p.quote.points_earned or p.quote.points_redeemed or p.bonus_points) else set()
         changed |= {"coupons"} if req.coupon else set()
         changed |= {"tier"} if (p.upgrade or p.retention) else set()
+        changed |= {"stored_value"} if p.stored_value_paid else set()
     return SaleResult(document(t, p, sale_id, receipt_no, req.pay_method), frozenset(changed))
 
 
@@ -175,7 +193,8 @@ def _write(
     q = p.quote
     now_text = clocks.to_text(p.now)
     member_id = p.member["member_id"] if p.member is not None else None
-    tier_after = p.upgrade.to_tier if p.upgrade else p.tier_before
+    tier_after = p.tier_after if member_id is not None else None
+    earned_after = p.upgrade.to_tier if p.upgrade else p.earned_before
     line_rows = [
         (sale_id, ln.line_no, ln.category, ln.qty, ln.unit_price_fen, ln.amount_fen, ln.tier_discount_fen,
          ln.coupon_discount_fen, ln.points_value_fen, ln.paid_fen, ln.points)
@@ -189,12 +208,12 @@ def _write(
     conn.execute(
         "INSERT INTO sales(sale_id, receipt_no, member_id, staff_id, occurred_at, subtotal_fen, tier_discount_fen,"
         " coupon_code, coupon_discount_fen, points_redeemed, points_value_fen, payable_fen, points_earned,"
-        " bonus_points, pay_method, tier_before, tier_after, earn_event_id, redeem_event_id, offline)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " bonus_points, pay_method, tier_before, tier_after, earn_event_id, redeem_event_id, offline,"
+        " stored_value_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (sale_id, receipt_no, member_id, actor.staff_id, now_text, q.subtotal_fen, q.tier_discount_fen,
          q.coupon_code, q.coupon_discount_fen, q.points_redeemed, q.points_value_fen, q.payable_fen,
          q.points_earned, p.bonus_points, req.pay_method, p.tier_before, tier_after, earn_event, redeem_event,
-         int(p.offline)),
+         int(p.offline), p.stored_value_paid),
     )
     conn.executemany("INSERT INTO sale_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", line_rows)
     sale_event = t.emit("sale", p.now, actor, member_id, {
@@ -207,6 +226,8 @@ def _write(
     })
     if member_id is None:
         return
+    if p.stored_value_paid:
+        t.emit("stored_value_spent", p.now, actor, member_id, {"amount_fen": p.stored_value_paid, "sale_id": sale_id})
     if q.coupon_code:
         conn.execute("UPDATE coupons SET used_sale_id = ?, used_at = ? WHERE code = ?", (sale_id, now_text, q.coupon_code))
         t.emit("coupon_redeemed", p.now, actor, member_id, {"code": q.coupon_code, "sale_id": sale_id})
@@ -233,7 +254,7 @@ def _write(
     if p.upgrade or p.retention:
         since = p.upgrade.at if p.upgrade else p.tier_since
         conn.execute("UPDATE members SET tier = ?, tier_since = ? WHERE member_id = ?",
-                     (tier_after, clocks.to_text(since), member_id))
+                     (earned_after, clocks.to_text(since), member_id))
 
 
 _LINE_KEYS = ("line_no", "category", "qty", "unit_price_fen", "amount_fen", "tier_discount_fen",
@@ -247,7 +268,7 @@ def document(
     q = p.quote
     status = p.status_after
     m = p.member
-    tier_after = (p.upgrade.to_tier if p.upgrade else p.tier_before) if m is not None else None
+    tier_after = p.tier_after if m is not None else None
     return {
         "sale_id": sale_id,
         "receipt_no": receipt_no,
@@ -261,6 +282,7 @@ def document(
             "name": m["name"],
             "tier_before": p.tier_before,
             "tier_after": tier_after,
+            "paid_until": clocks.to_text(p.paid_until) if p.paid_until else None,
         },
         "lines": [
             {
@@ -285,7 +307,10 @@ def document(
         "points_balance": p.state_after.balance(p.now) if p.state_after is not None else None,
         "redeem_max": None if p.limit is None else {
             "max_points": p.limit.max_points, "why": p.limit.why, "why_en": p.limit.why_en},
-        "tier_changed": p.upgrade is not None,
+        "tier_changed": p.upgrade is not None and tier_after != p.tier_before,
+        "stored_value_paid_fen": p.stored_value_paid,
+        "stored_value_balance_fen": None if p.stored_value_before is None
+        else p.stored_value_before - p.stored_value_paid,
         "next_tier": status.next_tier if status else None,
         "to_next_tier_fen": status.to_next_tier_fen if status else None,
         "nudge": tiers.nudge_text(status, t.programme) if status else None,

@@ -9,7 +9,7 @@ from typing import Any
 from terminal import clock as clocks, coupons, lifecycle, lots, phone, tiers
 from terminal.errors import PosError
 from terminal.ids import new_id
-from terminal.services import audit, lookup, reads, writes
+from terminal.services import audit, lookup, reads, standing, stored_value, writes
 from terminal.services.context import Actor, Terminal, require
 
 MAX_NAME = 50
@@ -102,13 +102,9 @@ def register(
 
 
 def effective_tier(t: Terminal, row: Any, spend_list: list[tiers.Spend], now: datetime) -> tuple[str, datetime]:
-    """The stored tier with any retention drop that is due by now applied (whether or not
-    maintain has run), so a member never shows a tier they have already lost."""
-    tier, since = row["tier"], clocks.from_text(row["tier_since"])
-    changes = tiers.retention(tier, since, spend_list, now, t.programme)
-    if changes:
-        return changes[-1].to_tier, changes[-1].at
-    return tier, since
+    """The earned tier: the stored tier with any retention drop that is due by now applied (see
+    standing.py for the tier the member is served at, paid membership included)."""
+    return standing.earned_tier(t, row, spend_list, now)
 
 
 def view(t: Terminal, query: str, at: datetime | None = None, *, row: Any = None) -> dict[str, Any]:
@@ -118,8 +114,9 @@ def view(t: Terminal, query: str, at: datetime | None = None, *, row: Any = None
     member_id = row["member_id"]
     programme = t.programme
     spend_list = reads.spends(t, member_id)
-    tier, since = effective_tier(t, row, spend_list, now)
-    status = tiers.status(tier, since, spend_list, now, programme)
+    held = standing.standing(t, row, spend_list, now)
+    tier, since = held.tier, held.tier_since
+    status = standing.status(t, held, spend_list, now)
     state = reads.points_state(t, member_id)
     purchases = [(s.occurred_at, s.qualifying_fen) for s in spend_list if s.is_purchase and s.occurred_at <= now]
     member_coupons = reads.member_coupons(t, member_id)
@@ -135,9 +132,13 @@ def view(t: Terminal, query: str, at: datetime | None = None, *, row: Any = None
         "tier": tier,
         "tier_name": programme.tier(tier).name,
         "tier_since": clocks.to_text(since),
+        "earned_tier": held.earned_tier,
+        "paid_tier": held.paid_tier,
+        "paid_until": clocks.to_text(held.paid_until) if held.paid_until else None,
         "registered_at": row["registered_at"],
         "points_balance": state.balance(now),
         "points_negative": state.balance(now) < 0,
+        "stored_value_fen": stored_value.balance(t, member_id),
         "expiring_points": [
             {"points": p, "expires_on": d.isoformat()} for p, d in state.expiring_within(now, 30)
         ],

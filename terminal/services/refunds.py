@@ -1,6 +1,7 @@
 """Refunds, whole or by line: money back for what was paid, earned points reversed and redeemed
 points restored exactly. Partial refunds of one line add up to the whole line, to the fen and point.
-The balance may go negative (points already spent); the result says so."""
+The balance may go negative (points already spent); the result says so. What a sale paid by stored
+value goes back to the member's stored value (stored_value_refunded), in the same exact shares."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from terminal import clock as clocks
 from terminal.errors import PosError
 from terminal.ids import new_id
 from terminal.pricing import allocate
-from terminal.services import audit, reads
+from terminal.services import audit, reads, stored_value
 from terminal.services.context import Actor, Terminal, require
 
 
 @dataclass(frozen=True)
 class RefundResult:
     document: dict[str, Any]
-    changed: frozenset[str] = field(default=frozenset({"sales", "points"}))
+    changed: frozenset[str] = field(default=frozenset({"sales", "points", "stored_value"}))
 
 
 def _share(total: int, done_qty: int, take_qty: int, qty: int) -> int:
@@ -52,7 +53,9 @@ def refund(
         wanted = _wanted(sale_lines, lines)
         redeemed_parts = allocate(sale["points_redeemed"], [r["points_value_fen"] for r in sale_lines.values()])
         redeemed_by_line = dict(zip(sale_lines, redeemed_parts))
-        out_lines, refund_fen, value_fen, reversed_pts, restored_pts = [], 0, 0, 0, 0
+        stored_parts = allocate(sale["stored_value_fen"], [r["paid_fen"] for r in sale_lines.values()])
+        stored_by_line = dict(zip(sale_lines, stored_parts))
+        out_lines, refund_fen, value_fen, reversed_pts, restored_pts, stored_fen = [], 0, 0, 0, 0, 0
         for line_no, take in wanted:
             r = sale_lines[line_no]
             done, qty = r["refunded_qty"], r["qty"]
@@ -68,20 +71,25 @@ def refund(
             value_fen += part["points_value_fen"]
             reversed_pts += part["points_reversed"]
             restored_pts += part["points_restored"]
+            stored_fen += _share(stored_by_line[line_no], done, take, qty)
             conn.execute("UPDATE sale_lines SET refunded_qty = refunded_qty + ? WHERE sale_id = ? AND line_no = ?",
                          (take, sale["sale_id"], line_no))
         refund_id = new_id()
         member_id = _canonical(t, sale["member_id"])
         conn.execute(
-            "INSERT INTO refunds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO refunds(refund_id, sale_id, occurred_at, staff_id, refund_fen, points_value_fen,"
+            " points_reversed, points_restored, lines, stored_value_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (refund_id, sale["sale_id"], clocks.to_text(now), actor.staff_id, refund_fen, value_fen,
-             reversed_pts, restored_pts, json.dumps(out_lines)),
+             reversed_pts, restored_pts, json.dumps(out_lines), stored_fen),
         )
         refund_event = t.emit("refund", now, actor, member_id, {
             "refund_id": refund_id, "sale_id": sale["sale_id"], "receipt_no": sale["receipt_no"],
             "refund_fen": refund_fen, "points_value_fen": value_fen, "lines": out_lines})
-        balance = None
+        balance = stored_balance = None
         if member_id is not None:
+            if stored_fen:
+                t.emit("stored_value_refunded", now, actor, member_id, {
+                    "amount_fen": stored_fen, "sale_id": sale["sale_id"], "refund_id": refund_id})
             if reversed_pts:
                 t.emit("points_reversed", now, actor, member_id, {
                     "sale_id": sale["sale_id"], "refund_id": refund_id, "lot_id": sale["earn_event_id"],
@@ -94,6 +102,7 @@ def refund(
                          " VALUES (?, ?, ?, 0, ?, (SELECT seq FROM events WHERE event_id = ?))",
                          (member_id, clocks.to_text(now), -refund_fen, refund_id, refund_event))
             balance = reads.points_state(t, member_id).balance(now)
+            stored_balance = stored_value.balance(t, member_id)
         audit.record(t, actor, "refund", now, sale_id=sale["sale_id"], refund_id=refund_id, refund_fen=refund_fen)
     return RefundResult({
         "refund_id": refund_id, "sale_id": sale["sale_id"], "receipt_no": sale["receipt_no"],
@@ -101,6 +110,7 @@ def refund(
         "refund_fen": refund_fen, "points_value_fen": value_fen,
         "points_reversed": reversed_pts, "points_restored": restored_pts,
         "points_balance": balance, "balance_negative": balance is not None and balance < 0,
+        "stored_value_refunded_fen": stored_fen, "stored_value_balance_fen": stored_balance,
     })
 
 

@@ -163,3 +163,30 @@ def m005_last4_list(db: Database) -> None:
         DROP INDEX members_last4;
         """
     )
+
+
+@migrations()
+def m006_stored_value_and_paid_membership(db: Database) -> None:
+    """Stored value (储值) and paid membership (付费会员).
+    - sales/refunds: how much of each was paid by (or went back to) stored value, so a refund
+      returns the stored-value part exactly;
+    - member_snapshots.stored_value_fen: head office's confirmed balance (NULL: the snapshot said
+      nothing about stored value, so this terminal's own events are the whole local view);
+    - membership_grants: paid tier periods, one row per membership_purchased event (origin local,
+      with its seq) or one row from head office's snapshot (origin headoffice, no seq)."""
+    db.executescript(
+        """
+        ALTER TABLE sales ADD COLUMN stored_value_fen INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE refunds ADD COLUMN stored_value_fen INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE member_snapshots ADD COLUMN stored_value_fen INTEGER;
+        CREATE TABLE membership_grants (
+            grant_id TEXT PRIMARY KEY,             -- the membership_purchased event id, or 'ho:' + member id
+            member_id TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,                 -- exclusive
+            origin TEXT NOT NULL DEFAULT 'local',  -- local | headoffice
+            seq INTEGER);                          -- own event's seq; NULL from head office
+        CREATE INDEX membership_grants_member ON membership_grants(member_id, ends_at);
+        """
+    )

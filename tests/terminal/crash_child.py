@@ -1,6 +1,6 @@
-"""The child process of test_crash.py: a fork server whose workers ring up sales (and some refunds
-and referral registrations) on a data directory until they are SIGKILLed, reporting each committed
-operation as one JSON line on stdout.
+"""The child process of test_crash.py: a fork server whose workers ring up sales (and some refunds,
+referral registrations, stored-value top-ups and paid memberships) on a data directory until they
+are SIGKILLed, reporting each committed operation as one JSON line on stdout.
 
     python crash_child.py DATA_DIR        (stdin: "go SEED" / "reap PID" lines)
 
@@ -12,7 +12,8 @@ Lines (one JSON object each, one write(2) each):
   {"op": "loaded"}                            server: imports done, waiting for commands
   {"op": "ready", "pid": P, "now": ...}       worker P: store opened (recovered after the last kill)
   {"op": "begin", "kind": K, "i": n}          worker: about to call the service for operation n
-  {"op": "sale" | "refund" | "member", ...}   worker: the service call returned, so it committed
+  {"op": "sale" | "refund" | "member" | "topup" | "membership", ...}
+                                              worker: the service call returned, so it committed
   {"op": "refused", "kind": K, "code": C}     worker: the service refused (PosError), nothing written
   {"op": "reaped", "pid": P, "signal": S}     server: worker P is gone (S 9 for SIGKILL)
 Nothing is reported before a service call returns, so each "sale" line promises a committed sale.
@@ -33,7 +34,7 @@ from typing import Any  # noqa: E402
 
 from terminal import clock as clocks, pricing  # noqa: E402
 from terminal.errors import PosError  # noqa: E402
-from terminal.services import checkout, members, refunds  # noqa: E402
+from terminal.services import checkout, members, membership, refunds, stored_value  # noqa: E402
 from terminal.services.context import Actor, Terminal, open_terminal  # noqa: E402
 
 ADMIN = Actor("admin", "admin", "crash-test")
@@ -90,7 +91,8 @@ def do_sale(t: Terminal, rng: random.Random, now: datetime, i: int) -> None:
     say(op="sale", i=i, sale_id=doc["sale_id"], receipt_no=doc["receipt_no"], member_id=member_id,
         lines=len(doc["lines"]), subtotal_fen=doc["subtotal_fen"], payable_fen=doc["payable_fen"],
         points_earned=doc["points_earned"], points_redeemed=doc["points_redeemed"],
-        bonus_points=doc["bonus_points"], coupon_code=doc["coupon_code"])
+        bonus_points=doc["bonus_points"], coupon_code=doc["coupon_code"],
+        stored_value_fen=doc["stored_value_paid_fen"])
 
 
 def do_refund(t: Terminal, rng: random.Random, now: datetime, i: int) -> None:
@@ -109,6 +111,33 @@ def do_refund(t: Terminal, rng: random.Random, now: datetime, i: int) -> None:
     say(op="refund", i=i, refund_id=doc["refund_id"], sale_id=doc["sale_id"], refund_fen=doc["refund_fen"],
         points_reversed=doc["points_reversed"], points_restored=doc["points_restored"],
         lines=[[ln["line_no"], ln["qty"]] for ln in doc["lines"]])
+
+
+def _any_member(t: Terminal) -> str:
+    return str(t.store.scalar("SELECT member_id FROM members ORDER BY random() LIMIT 1"))
+
+
+def do_topup(t: Terminal, rng: random.Random, now: datetime, i: int) -> None:
+    member_id = _any_member(t)
+    say(op="begin", kind="topup", i=i)
+    try:
+        doc = stored_value.topup(t, ADMIN, member_id, rng.randint(10_000, 300_000),
+                                 rng.choice(stored_value.TOPUP_PAY_METHODS), at=now).document
+    except PosError as exc:
+        say(op="refused", kind="topup", i=i, code=exc.code)
+        return
+    say(op="topup", i=i, event_id=doc["event_id"], member_id=member_id, amount_fen=doc["amount_fen"])
+
+
+def do_membership(t: Terminal, rng: random.Random, now: datetime, i: int) -> None:
+    member_id = _any_member(t)
+    say(op="begin", kind="membership", i=i)
+    try:
+        doc = membership.buy(t, ADMIN, member_id, "cash", at=now).document
+    except PosError as exc:
+        say(op="refused", kind="membership", i=i, code=exc.code)
+        return
+    say(op="membership", i=i, event_id=doc["event_id"], member_id=member_id, ends_at=doc["ends_at"])
 
 
 def do_register(t: Terminal, rng: random.Random, now: datetime, i: int) -> None:
@@ -138,6 +167,10 @@ def work(data_dir: str, seed: int) -> None:
             do_refund(t, rng, now, i)
         elif roll < 0.13:
             do_register(t, rng, now, i)
+        elif roll < 0.17:
+            do_topup(t, rng, now, i)
+        elif roll < 0.18:
+            do_membership(t, rng, now, i)
         else:
             do_sale(t, rng, now, i)
 

@@ -2,8 +2,9 @@
 200 by default); every sale it reported committed is whole in the store, none is partial.
 
 The child (crash_child.py) rings up sales for a few members - with coupons, points redeemed, monthly
-bonuses and tier upgrades along the way - plus some refunds and referral registrations, and prints one
-JSON line after each service call returns. The parent kills it a random 3-150 ms after it opened the
+bonuses, tier upgrades and payment by stored value along the way - plus some refunds, referral
+registrations, stored-value top-ups and paid memberships, and prints one JSON line after each service
+call returns. The parent kills it a random 3-150 ms after it opened the
 store, then opens the store itself (recovering the WAL the kill left behind) and checks:
 
 - every operation the child reported is in the store, whole and as reported;
@@ -12,7 +13,8 @@ store, then opens the store itself (recovering the WAL the kill left behind) and
   refunds and registrations; the event seq is gapless; the receipt counter matches the receipts;
   integrity_check and foreign_key_check pass; the audit chain verifies; each member's balance from
   the lots fold equals the sum of the signed point deltas of their events and the points the
-  sales/refunds tables account for.
+  sales/refunds tables account for; each member's stored value equals the sum of its events and what
+  the sales/refunds tables account for, and is never below zero; each paid membership has its grant.
 
 The next child then runs on the same data directory, so recovery after a kill is exercised each time.
 Importing the terminal costs ~0.5 s, so crash_child.py is a fork server started once with
@@ -47,7 +49,8 @@ from zoneinfo import ZoneInfo  # noqa: E402
 import pytest  # noqa: E402
 
 from terminal import clock as clocks, lots  # noqa: E402
-from terminal.services import audit, members, reads, setup  # noqa: E402
+from terminal import stored_value as sv  # noqa: E402
+from terminal.services import audit, members, reads, setup, stored_value  # noqa: E402
 from terminal.services.context import Actor, Terminal, open_terminal  # noqa: E402
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -59,7 +62,7 @@ LINE_FIELDS = ("line_no", "category", "qty", "unit_price_fen", "amount_fen", "ti
 SALE_FIELDS = ("receipt_no", "pay_method", "offline", "subtotal_fen", "tier_discount_fen", "coupon_code",
                "coupon_discount_fen", "points_redeemed", "points_value_fen", "payable_fen", "points_earned",
                "bonus_points", "tier_before", "tier_after")
-SALE_CHILD_EVENTS = ("points_earned", "points_redeemed", "coupon_redeemed", "bonus_awarded")
+SALE_CHILD_EVENTS = ("points_earned", "points_redeemed", "coupon_redeemed", "bonus_awarded", "stored_value_spent")
 
 
 # -- the store before the first child --------------------------------------------------------------
@@ -73,6 +76,7 @@ def make_store(data_dir: Path) -> None:
         reg = members.register(t, ADMIN, f"1381234{i:04d}", name=f"会员{i}", referrer=first, at=BASE)
         first = first or reg.member_id
         members.adjust_points(t, ADMIN, reg.member_id, 50_000 + 1_000 * i, "crash test float", at=BASE)
+        stored_value.topup(t, ADMIN, reg.member_id, 1_000_000, "cash", at=BASE)
     t.store.close()
 
 
@@ -153,6 +157,8 @@ class Reported:
     sales: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    topups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    memberships: dict[str, dict[str, Any]] = field(default_factory=dict)
     outcomes: Counter[str] = field(default_factory=Counter)  # where each kill landed
     refused: Counter[str] = field(default_factory=Counter)  # PosError codes (nothing written)
 
@@ -166,6 +172,10 @@ def check_reported(t: Terminal, rep: Reported, new_lines: list[dict[str, Any]]) 
             rep.refunds[obj["refund_id"]] = obj
         elif obj["op"] == "member":
             rep.members[obj["member_id"]] = obj
+        elif obj["op"] == "topup":
+            rep.topups[obj["event_id"]] = obj
+        elif obj["op"] == "membership":
+            rep.memberships[obj["event_id"]] = obj
         elif obj["op"] == "refused":
             rep.refused[obj["code"]] += 1
     store = t.store
@@ -175,7 +185,7 @@ def check_reported(t: Terminal, rep: Reported, new_lines: list[dict[str, Any]]) 
         row = sales.get(sale_id)
         assert row is not None, f"reported sale {obj} is missing from the store"
         for key in ("receipt_no", "member_id", "subtotal_fen", "payable_fen", "points_earned",
-                    "points_redeemed", "bonus_points", "coupon_code"):
+                    "points_redeemed", "bonus_points", "coupon_code", "stored_value_fen"):
             assert row[key] == obj[key], (key, dict(row), obj)
         n_lines = store.scalar("SELECT COUNT(*) FROM sale_lines WHERE sale_id = ?", (sale_id,))
         assert n_lines == obj["lines"], (sale_id, n_lines, obj)
@@ -186,6 +196,13 @@ def check_reported(t: Terminal, rep: Reported, new_lines: list[dict[str, Any]]) 
         assert (row["sale_id"], row["refund_fen"], row["points_reversed"], row["points_restored"]) == (
             obj["sale_id"], obj["refund_fen"], obj["points_reversed"], obj["points_restored"]), (dict(row), obj)
         assert [[p["line_no"], p["qty"]] for p in json.loads(row["lines"])] == obj["lines"]
+    for event_id, obj in rep.topups.items():
+        row = store.one("SELECT member_id, payload FROM events WHERE event_id = ?", (event_id,))
+        assert row is not None and row["member_id"] == obj["member_id"], obj
+        assert json.loads(row["payload"])["amount_fen"] == obj["amount_fen"], obj
+    for event_id, obj in rep.memberships.items():
+        row = store.one("SELECT member_id, ends_at FROM membership_grants WHERE grant_id = ?", (event_id,))
+        assert row is not None and (row["member_id"], row["ends_at"]) == (obj["member_id"], obj["ends_at"]), obj
     for member_id, obj in rep.members.items():
         assert store.one("SELECT 1 FROM members WHERE member_id = ?", (member_id,)), obj
         for code in obj["coupons"]:
@@ -259,6 +276,8 @@ def check_whole(t: Terminal, seen: Seen, *, fold_all: bool) -> dict[str, int]:
     assert set(used) <= set(sales), "a coupon used by a sale that is not there"
     lot_index = {r["lot_id"]: r for r in store.all("SELECT * FROM lot_index")}
     bonus_months = {(r["member_id"], r["month"]): r["points"] for r in store.all("SELECT * FROM bonus_months")}
+    grants = {r["grant_id"]: r for r in store.all("SELECT * FROM membership_grants")}
+    paid_members = {g["member_id"] for g in grants.values()}
 
     for sale_id, s in sales.items():
         ls = lines[sale_id]
@@ -286,8 +305,11 @@ def check_whole(t: Terminal, seen: Seen, *, fold_all: bool) -> dict[str, int]:
         redeemed = children["points_redeemed"].get(sale_id, [])
         coupon_ev = children["coupon_redeemed"].get(sale_id, [])
         bonus = children["bonus_awarded"].get(sale_id, [])
+        spent = children["stored_value_spent"].get(sale_id, [])
+        assert s["stored_value_fen"] == (s["payable_fen"] if s["pay_method"] == "stored_value" else 0), sale_id
         if member_id is None:
-            assert not (earned or redeemed or coupon_ev or bonus or sale_id in spends or sale_id in used)
+            assert not (earned or redeemed or coupon_ev or bonus or spent or sale_id in spends or sale_id in used)
+            assert s["stored_value_fen"] == 0
             assert s["points_earned"] == s["points_redeemed"] == s["bonus_points"] == 0 and not s["coupon_code"]
             continue
         # points earned: the event, its id on the sale, its lot
@@ -317,6 +339,11 @@ def check_whole(t: Terminal, seen: Seen, *, fold_all: bool) -> dict[str, int]:
             bp = payloads[bonus[0]["seq"]]
             assert bp["points"] == s["bonus_points"] and bonus[0]["event_id"] in lot_index
             assert bonus_months[(member_id, bp["month"])] == s["bonus_points"]
+        # paid by stored value: the event, as much as the sale row says
+        assert len(spent) == (1 if s["stored_value_fen"] else 0), sale_id
+        if spent:
+            assert spent[0]["member_id"] == member_id
+            assert payloads[spent[0]["seq"]]["amount_fen"] == s["stored_value_fen"]
         # the qualifying spend
         spend = spends.get(sale_id)
         assert spend is not None, f"sale {sale_id} has no spends row"
@@ -325,11 +352,13 @@ def check_whole(t: Terminal, seen: Seen, *, fold_all: bool) -> dict[str, int]:
         if "seq" in spend.keys():  # schema m003: the own event that wrote the row
             assert spend["seq"] == event["seq"], sale_id
         # a tier upgrade made by this sale
+        # (the tiers on the sale are those it was served at: an upgrade of the earned tier below
+        # a paid one changes neither)
         if s["tier_after"] != s["tier_before"]:
             (up,) = upgrades[sale_id]
             assert payloads[up["seq"]]["to"] == s["tier_after"]
         else:
-            assert sale_id not in upgrades
+            assert sale_id not in upgrades or member_id in paid_members, sale_id
     assert len(bonus_months) == len(by_kind["bonus_awarded"])
 
     # Receipts: one counter tick per committed sale, numbered 1..N.
@@ -344,6 +373,8 @@ def check_whole(t: Terminal, seen: Seen, *, fold_all: bool) -> dict[str, int]:
     assert set(refund_events) == set(refund_rows), "refund rows and refund events disagree"
     reversed_ev = keyed("points_reversed", "refund_id")
     restored_ev = keyed("points_restored", "refund_id")
+    refunded_ev = keyed("stored_value_refunded", "refund_id")
+    assert set(refunded_ev) <= set(refund_rows)
     assert set(reversed_ev) | set(restored_ev) <= set(refund_rows)
     refunded_qty: Counter[tuple[str, int]] = Counter()
     for refund_id, r in refund_rows.items():
@@ -359,6 +390,10 @@ def check_whole(t: Terminal, seen: Seen, *, fold_all: bool) -> dict[str, int]:
             evs = found.get(refund_id, [])
             assert len(evs) == (1 if total and member_id else 0), refund_id
             assert sum(payloads[e["seq"]]["points"] for e in evs) == (total if member_id else 0)
+        back = refunded_ev.get(refund_id, [])
+        assert len(back) == (1 if r["stored_value_fen"] else 0), refund_id
+        assert sum(payloads[e["seq"]]["amount_fen"] for e in back) == r["stored_value_fen"]
+        assert r["stored_value_fen"] <= r["refund_fen"] and (r["stored_value_fen"] in (0, r["refund_fen"]))
         spend = spends.get(refund_id)
         if member_id is None:
             assert spend is None
@@ -390,6 +425,32 @@ def check_whole(t: Terminal, seen: Seen, *, fold_all: bool) -> dict[str, int]:
         last_tier[e["member_id"]] = payloads[e["seq"]]["to"]
     for member_id, m in member_rows.items():
         assert m["tier"] == last_tier.get(member_id, entry_tier), member_id
+
+    # -- paid memberships: one grant per purchase, in the same transaction ------------------------
+    purchases = {e["event_id"]: e for e in by_kind["membership_purchased"]}
+    assert set(grants) == set(purchases), "grants and membership_purchased events disagree"
+    for grant_id, g in grants.items():
+        p = payloads[purchases[grant_id]["seq"]]
+        assert (g["member_id"], g["tier"], g["starts_at"], g["ends_at"], g["seq"]) == (
+            purchases[grant_id]["member_id"], p["tier"], p["starts_at"], p["ends_at"], purchases[grant_id]["seq"])
+
+    # -- stored value: sum of events = what the tables account for, never below zero -------------
+    sv_events: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for kind in sv.KINDS:
+        for e in by_kind[kind]:
+            sv_events[e["member_id"]].append((kind, payloads[e["seq"]]))
+    sv_tables: Counter[str] = Counter()
+    for e in by_kind["stored_value_topup"]:
+        sv_tables[e["member_id"]] += payloads[e["seq"]]["amount_fen"]
+    for s in sales.values():
+        if s["member_id"]:
+            sv_tables[s["member_id"]] -= s["stored_value_fen"]
+    for r in refund_rows.values():
+        if sales[r["sale_id"]]["member_id"]:
+            sv_tables[sales[r["sale_id"]]["member_id"]] += r["stored_value_fen"]
+    for member_id in member_rows:
+        from_events = sv.balance(sv_events[member_id])
+        assert from_events == sv_tables[member_id] == stored_value.balance(t, member_id) >= 0, member_id
 
     # -- points: ledger fold = sum of deltas = what the tables account for -----------------------
     lot_events = {e["event_id"] for kind in ("points_earned", "bonus_awarded") for e in by_kind[kind]}
@@ -478,7 +539,8 @@ def test_sigkill_during_sales_never_leaves_a_partial_sale(tmp_path: Path) -> Non
         children.close()
     elapsed = time.monotonic() - started
     summary = (f"crash test: {kills} kills in {elapsed:.1f} s; store {counts}; "
-               f"reported {len(rep.sales)} sales, {len(rep.refunds)} refunds, {len(rep.members)} members; "
+               f"reported {len(rep.sales)} sales, {len(rep.refunds)} refunds, {len(rep.members)} members, "
+               f"{len(rep.topups)} top-ups, {len(rep.memberships)} paid memberships; "
                f"refused {dict(rep.refused)}; kills landed: {dict(rep.outcomes)}")
     print(summary)
     assert len(rep.sales) >= kills // 2, summary  # the workers did real work between kills

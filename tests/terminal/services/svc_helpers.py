@@ -1,11 +1,11 @@
-"""Building blocks for service tests: members, sales and the ledger's point deltas."""
+"""Building blocks for service tests: members, sales and the ledger's point and stored-value deltas."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from terminal import clock as clocks, lots
+from terminal import clock as clocks, lots, stored_value
 from terminal.pricing import CartLine
 from terminal.services import checkout, members
 from terminal.services.context import Actor, Terminal
@@ -16,9 +16,9 @@ def register(t: Terminal, actor: Actor, number: str = "13812345678", when: datet
 
 
 def buy(t: Terminal, actor: Actor, member: str | None, when: datetime, *lines: tuple[str, int, int] | tuple[str, int],
-        coupon: str | None = None, redeem: int = 0) -> dict:
+        coupon: str | None = None, redeem: int = 0, pay: str = "cash") -> dict:
     cart = tuple(CartLine(*line) for line in lines)
-    req = checkout.SaleRequest(lines=cart, member=member, coupon=coupon, redeem_points=redeem)
+    req = checkout.SaleRequest(lines=cart, member=member, coupon=coupon, redeem_points=redeem, pay_method=pay)
     return checkout.sale(t, actor, req, at=when).document
 
 
@@ -32,6 +32,12 @@ def ledger_points(t: Terminal, member_id: str) -> int:
         if event is not None:
             total += event.delta
     return total
+
+
+def ledger_stored_value(t: Terminal, member_id: str) -> int:
+    """The sum of the member's stored-value events (credits +, spending -)."""
+    rows = t.store.conn.execute("SELECT kind, payload FROM events WHERE member_id = ? ORDER BY seq", (member_id,))
+    return stored_value.balance((kind, json.loads(payload)) for kind, payload in rows)
 
 
 def event_count(t: Terminal) -> int:
