@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from terminal import clock as clocks, phone
-from terminal.services.context import Actor, Terminal
+from terminal.services.context import Actor, Terminal, require
 
 GENESIS = "0" * 64
 REDACTED = "***"
@@ -92,3 +92,31 @@ def verify(t: Terminal) -> tuple[bool, int | None]:
         prev_hash = row["hash"]
         expected_id = row["id"] + 1
     return True, None
+
+
+def _row(row: Any) -> dict[str, Any]:
+    try:
+        detail: Any = json.loads(row["detail"])
+    except (TypeError, ValueError):
+        detail = row["detail"]  # a damaged row is shown as it is
+    return {"id": row["id"], "at": row["at"], "staff_id": row["staff_id"], "staff_name": row["staff_name"],
+            "action": row["action"], "detail": detail}
+
+
+_ROWS = ("SELECT a.id, a.at, a.staff_id, s.name AS staff_name, a.action, a.detail FROM audit a"
+         " LEFT JOIN staff s ON s.staff_id = a.staff_id")
+
+
+def recent(t: Terminal, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
+    """The latest audit rows, newest first (managers and admins)."""
+    require(actor, "manager")
+    return [_row(r) for r in t.store.all(f"{_ROWS} ORDER BY a.id DESC LIMIT ?", (max(1, int(limit)),))]
+
+
+def check(t: Terminal, actor: Actor) -> dict[str, Any]:
+    """verify() for a screen: intact or not, how many rows were checked, and the first bad row."""
+    require(actor, "manager")
+    intact, bad_id = verify(t)
+    bad = t.store.one(f"{_ROWS} WHERE a.id = ?", (bad_id,)) if bad_id is not None else None
+    return {"intact": intact, "first_bad_id": bad_id, "rows": int(t.store.scalar("SELECT COUNT(*) FROM audit")),
+            "first_bad": _row(bad) if bad is not None else None}

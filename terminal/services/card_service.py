@@ -68,3 +68,15 @@ def verify(t: Terminal, payload: str) -> dict[str, Any]:
     return {"valid": True, "card_id": claims.card_id, "member_id": member["member_id"],
             "phone_masked": phone.mask(member["phone"]), "key_id": claims.key_id,
             "issued_at": clocks.to_text(datetime.fromtimestamp(claims.issued_unix, t.tz))}
+
+
+def current(t: Terminal, query: str) -> dict[str, Any] | None:
+    """The member's valid card (card_id, payload, issued_at), or None: what a replacement revokes,
+    and what a manager may print again without replacing it."""
+    member = lookup.find_one(t, query)
+    row = t.store.conn.execute(
+        "SELECT card_id, payload, issued_at FROM cards WHERE member_id = ? AND revoked_at IS NULL"
+        " ORDER BY issued_at DESC LIMIT 1", (member["member_id"],)).fetchone()
+    if row is None:
+        return None
+    return {"card_id": row[0], "payload": row[1], "issued_at": row[2], "member_id": member["member_id"]}

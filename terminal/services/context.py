@@ -56,6 +56,12 @@ class Terminal:
         return self._terminal_id
 
     @property
+    def data_dir(self) -> Path:
+        """The folder the store file lives in (exports and printed cards go beside it)."""
+        row = self.store.conn.execute("PRAGMA database_list").fetchone()
+        return Path(row[2]).parent if row and row[2] else Path.cwd()
+
+    @property
     def store_name(self) -> str:
         return self.store.setting("store_name", "") or ""
 
