@@ -35,6 +35,7 @@ def pay_method_name(method: str) -> str:
         "card": QCoreApplication.translate("Labels", "Bank card"),
         "wechat": QCoreApplication.translate("Labels", "WeChat Pay"),
         "alipay": QCoreApplication.translate("Labels", "Alipay"),
+        "stored_value": QCoreApplication.translate("Labels", "Stored value"),
         "other": QCoreApplication.translate("Labels", "Other"),
     }
     return names.get(method, method)

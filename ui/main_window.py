@@ -260,11 +260,15 @@ class MainWindow(QMainWindow):
             self.page.member.show_error(exc)
 
     def on_scan(self, text: str) -> None:
-        """A scanner burst: on the checkout screen it names a member, product or coupon; over a
-        dialog or at sign-in it is typed into the focused field."""
+        """A scanner burst: on the checkout screen it names a member, product or coupon; on the
+        manager's station, a member to look up; over a dialog or at sign-in it is typed into the
+        focused field."""
         modal = QApplication.activeModalWidget()
         if modal is None and self.stack.currentWidget() is self.page and self.session.actor is not None:
             self.session.scan(text)
+            return
+        if modal is None and self.station is not None and self.stack.currentWidget() is self.station:
+            self.station.scan(text)
             return
         focus = QApplication.focusWidget()
         if isinstance(focus, QLineEdit):

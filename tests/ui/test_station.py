@@ -39,3 +39,18 @@ def test_signing_out_removes_the_station(qtbot, signed_in):
     assert station is not None and w.stack.indexOf(station) >= 0
     w._sign_out()
     assert w.station is None and w.stack.indexOf(station) < 0
+
+
+def test_a_card_scanned_on_the_station_opens_that_member(qtbot, signed_in, term, admin):
+    from terminal.services import card_service, members
+    from ui_helpers import scan
+
+    w = signed_in
+    members.register(term, admin, "13900001111", name="王芳")
+    card = card_service.issue(term, admin, "13900001111")
+    QTest.keyClick(w, Qt.Key.Key_F9)
+    w.station.tabs.setCurrentWidget(w.station.staff)  # on another tab: the scan still finds the member
+    scan(card.payload)
+    tab = w.station.members
+    qtbot.waitUntil(lambda: tab.stack.currentWidget() is tab.page and tab.page.name.text() == "王芳", timeout=10_000)
+    assert w.station.tabs.currentWidget() is tab

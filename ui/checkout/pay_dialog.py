@@ -1,4 +1,5 @@
-"""Payment: pick the tender (cash with change due, bank card, WeChat Pay, Alipay), confirm with
+"""Payment: pick the tender (cash with change due, bank card, WeChat Pay, Alipay, and for a member
+the stored value (储值) with its balance, not offered when it does not cover the sale), confirm with
 Enter. The sale is committed first (checkout.sale, one transaction); only then does the dialog say
 "paid" and show the receipt."""
 
@@ -20,7 +21,19 @@ from ui.checkout.session import SaleSession
 from ui.errors import UiError
 from ui.receipt_view import ReceiptView
 
-TENDERS = (("cash", Qt.Key.Key_F5), ("card", Qt.Key.Key_F6), ("wechat", Qt.Key.Key_F7), ("alipay", Qt.Key.Key_F8))
+TENDERS = (("cash", Qt.Key.Key_F5), ("card", Qt.Key.Key_F6), ("wechat", Qt.Key.Key_F7), ("alipay", Qt.Key.Key_F8),
+           ("stored_value", Qt.Key.Key_F9))
+STORED_VALUE = "stored_value"
+
+
+def stored_value_balance(doc: dict[str, Any] | None, member: dict[str, Any] | None) -> int | None:
+    """The member's stored value as the quote (else the member view) says, or None without a member."""
+    if member is None:
+        return None
+    for value in ((doc or {}).get("stored_value_balance_fen"), member.get("stored_value_fen")):
+        if value is not None:
+            return int(value)
+    return None
 
 
 class PayDialog(QDialog):
@@ -31,6 +44,9 @@ class PayDialog(QDialog):
         self.session = session
         doc = session.outcome.doc if session.outcome else None
         self.payable_fen = int(doc["payable_fen"]) if doc else 0
+        programme = session.programme
+        offered = programme is None or programme.stored_value.enabled
+        self.stored_value_fen = stored_value_balance(doc, session.member) if offered else None
         self.tendered_fen: int | None = None
         self.receipt: dict[str, Any] | None = None
 
@@ -50,7 +66,12 @@ class PayDialog(QDialog):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.group.addButton(button)
             self.tender_buttons[method] = button
-            tenders.addWidget(button, i // 2, i % 2)
+            if method == STORED_VALUE:
+                button.setObjectName("storedValueTender")
+                tenders.addWidget(button, i // 2, 0, 1, 2)
+                self._stored_value_button(button, key_name)
+            else:
+                tenders.addWidget(button, i // 2, i % 2)
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(lambda m=method: self.set_method(m))
             button.clicked.connect(lambda _=False, m=method: self.set_method(m))
@@ -60,6 +81,10 @@ class PayDialog(QDialog):
         self.cash.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.change = QLabel()
         self.change.setObjectName("changeDue")
+        self.stored_after = QLabel()
+        self.stored_after.setObjectName("storedValueAfter")
+        self.stored_after.setVisible(False)
+        self.stored_after.setStyleSheet("#storedValueAfter { font-size: 22px; font-weight: bold; color: #1d4fb0; }")
         self.message = QLabel()
         self.message.setObjectName("dialogMessage")
         self.message.setWordWrap(True)
@@ -77,6 +102,7 @@ class PayDialog(QDialog):
         take_layout.addWidget(self.cash_label)
         take_layout.addWidget(self.cash)
         take_layout.addWidget(self.change)
+        take_layout.addWidget(self.stored_after)
         take_layout.addWidget(self.message)
         take_layout.addStretch(1)
         take_layout.addLayout(buttons)
@@ -118,14 +144,39 @@ class PayDialog(QDialog):
                 return method
         return "cash"
 
+    def _stored_value_button(self, button: QPushButton, key_name: str) -> None:
+        """Shown for a member only, with the balance; disabled when it does not cover the sale."""
+        balance = self.stored_value_fen
+        button.setVisible(balance is not None)
+        if balance is None:
+            button.setEnabled(False)
+            return
+        text = self.tr("Stored value (%1) — balance %2").replace("%1", key_name).replace(
+            "%2", labels.money(balance))
+        if balance < self.payable_fen:
+            text += "\n" + self.tr("Not enough: short by %1").replace("%1", labels.money(self.payable_fen - balance))
+        button.setText(text)
+        button.setEnabled(balance >= self.payable_fen)
+
     def set_method(self, method: str) -> None:
         if self.pages.currentIndex() != 0:
+            return
+        if not self.tender_buttons[method].isEnabled():
+            if method == STORED_VALUE and self.stored_value_fen is not None:
+                self.message.setText(errors.message(PosError(
+                    "stored_value_insufficient", balance=labels.money(self.stored_value_fen),
+                    payable=labels.money(self.payable_fen))))
             return
         self.tender_buttons[method].setChecked(True)
         cash = method == "cash"
         self.cash_label.setVisible(cash)
         self.cash.setVisible(cash)
         self.change.setVisible(cash)
+        stored = method == STORED_VALUE and self.stored_value_fen is not None
+        self.stored_after.setVisible(stored)
+        if stored:
+            self.stored_after.setText(self.tr("Stored value after this sale: %1").replace(
+                "%1", labels.money(int(self.stored_value_fen or 0) - self.payable_fen)))
         if cash:
             self.cash.setFocus()
         else:
@@ -175,6 +226,9 @@ class PayDialog(QDialog):
             "%2", labels.pay_method_name(doc["pay_method"]))
         if doc["pay_method"] == "cash" and self.tendered_fen is not None:
             text += "\n" + self.tr("Change due: %1").replace("%1", labels.money(self.tendered_fen - paid))
+        if doc["pay_method"] == STORED_VALUE and doc.get("stored_value_balance_fen") is not None:
+            text += "\n" + self.tr("Stored value left: %1").replace(
+                "%1", labels.money(int(doc["stored_value_balance_fen"])))
         self.paid_banner.setText(text)
         self.receipt_view.show_receipt(doc)
         self.pages.setCurrentIndex(1)

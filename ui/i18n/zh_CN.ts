@@ -2,6 +2,431 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AddStaffDialog</name>
+    <message>
+        <location filename="../manager/staff_tab.py" line="93"/>
+        <source>Add staff</source>
+        <translation>添加员工</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="97"/>
+        <source>Letters and digits, e.g. c02</source>
+        <translation>字母和数字，例如 c02</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="106"/>
+        <source>4 to 12 digits</source>
+        <translation>4-12 位数字</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="109"/>
+        <source>Add (Enter)</source>
+        <translation>添加 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="111"/>
+        <source>Staff id</source>
+        <translation>员工号</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="112"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="113"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="114"/>
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="115"/>
+        <source>PIN again</source>
+        <translation>再次输入密码</translation>
+    </message>
+</context>
+<context>
+    <name>AdjustPointsDialog</name>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="40"/>
+        <source>Adjust points</source>
+        <translation>调整积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="42"/>
+        <source>Points now: %1</source>
+        <translation>当前积分：%1</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="45"/>
+        <source>e.g. 200 to add, -150 to take away</source>
+        <translation>例如 200 为增加，-150 为扣减</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="53"/>
+        <source>Required, e.g. points missed on receipt A1B2C3-000042</source>
+        <translation>必填，例如 小票 A1B2C3-000042 漏积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="54"/>
+        <source>Adjust points (Enter)</source>
+        <translation>调整积分 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="56"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="58"/>
+        <source>Change</source>
+        <translation>调整数</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="60"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="85"/>
+        <source>Points after: %1</source>
+        <translation>调整后积分：%1</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="87"/>
+        <source>below zero: not allowed</source>
+        <translation>低于零，不允许</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="95"/>
+        <source>Enter the change in points, e.g. 200 or -150</source>
+        <translation>请输入调整的积分数，例如 200 或 -150</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTab</name>
+    <message>
+        <location filename="../manager/audit_tab.py" line="26"/>
+        <source>Signed in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="27"/>
+        <source>Wrong PIN</source>
+        <translation>密码错误</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="28"/>
+        <source>Staff added</source>
+        <translation>添加员工</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="29"/>
+        <source>PIN reset</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="30"/>
+        <source>Role changed</source>
+        <translation>更改角色</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="31"/>
+        <source>Staff deactivated</source>
+        <translation>停用员工</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="32"/>
+        <source>Staff reactivated</source>
+        <translation>重新启用员工</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="33"/>
+        <source>Points adjusted</source>
+        <translation>调整积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="34"/>
+        <source>Coupon given</source>
+        <translation>发放优惠券</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="35"/>
+        <source>Card replaced</source>
+        <translation>补换会员卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="36"/>
+        <source>Stored value top-up</source>
+        <translation>储值充值</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="37"/>
+        <source>Paid membership bought</source>
+        <translation>购买付费会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="38"/>
+        <source>Refund</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="39"/>
+        <source>Member profile changed</source>
+        <translation>修改会员资料</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="40"/>
+        <source>Marketing consent</source>
+        <translation>营销授权</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="41"/>
+        <source>Member blacklisted</source>
+        <translation>列入黑名单</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="42"/>
+        <source>Blacklist lifted</source>
+        <translation>移出黑名单</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="43"/>
+        <source>Member erased</source>
+        <translation>注销会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="44"/>
+        <source>Member data exported</source>
+        <translation>导出会员数据</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="45"/>
+        <source>Rules loaded</source>
+        <translation>加载会员规则</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="46"/>
+        <source>Rules from head office</source>
+        <translation>总部下发会员规则</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="150"/>
+        <source>Checking…</source>
+        <translation>正在校验…</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="167"/>
+        <source>OK: the audit log is intact (%1 entries checked)</source>
+        <translation>正常：审计日志完整（已校验 %1 条）</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="173"/>
+        <source>The audit log was altered: entry #%1 is missing or out of order</source>
+        <translation>审计日志被改动：第 #%1 条缺失或顺序错乱</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="176"/>
+        <source>The audit log was altered from entry #%1 (%2, %3, %4)</source>
+        <translation>审计日志自第 #%1 条起被改动（%2，%3，%4）</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="182"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="182"/>
+        <source>Staff</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="182"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="183"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="184"/>
+        <source>Verify chain</source>
+        <translation>校验审计链</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="185"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../manager/audit_tab.py" line="186"/>
+        <source>The latest %1 entries, newest first</source>
+        <translation>最近 %1 条记录，最新的在前</translation>
+    </message>
+</context>
+<context>
+    <name>BlacklistDialog</name>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="164"/>
+        <source>Blacklist</source>
+        <translation>列入黑名单</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="165"/>
+        <source>The checkout will refuse this member and show the reason.</source>
+        <translation>收银时将拒绝该会员，并显示原因。</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="169"/>
+        <source>Required; do not write the member&apos;s name or phone</source>
+        <translation>必填；请勿填写会员姓名或手机号</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="170"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="171"/>
+        <source>Blacklist (Enter)</source>
+        <translation>列入黑名单 (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>CardDialog</name>
+    <message>
+        <location filename="../manager/card_dialog.py" line="47"/>
+        <source>Member card</source>
+        <translation>会员卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="52"/>
+        <source>Looking up the member&apos;s card…</source>
+        <translation>正在查询会员卡…</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="69"/>
+        <location filename="../manager/card_dialog.py" line="136"/>
+        <source>Issue card</source>
+        <translation>发卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="72"/>
+        <source>Print card</source>
+        <translation>打印会员卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="75"/>
+        <source>Save as PDF or PNG…</source>
+        <translation>另存为 PDF 或 PNG…</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="78"/>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="84"/>
+        <source>Card printer</source>
+        <translation>会员卡打印机</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="135"/>
+        <source>This member has no card yet.</source>
+        <translation>该会员还没有会员卡。</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="139"/>
+        <source>Current card issued %1. Replacing it revokes it: the old card is refused at the checkout from then on. To print the current card again, use Print.</source>
+        <translation>当前会员卡发于 %1。补换新卡将作废旧卡：此后收银台将拒绝旧卡。如只需重新打印当前卡，请点“打印会员卡”。</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="142"/>
+        <source>Revoke the old card and issue a new one</source>
+        <translation>作废旧卡并发新卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="155"/>
+        <source>No card yet</source>
+        <translation>尚无会员卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="163"/>
+        <source>None: save a PDF in the data folder</source>
+        <translation>不使用：在数据文件夹中保存 PDF</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="168"/>
+        <source>%1 (not found)</source>
+        <translation>%1（未找到）</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="186"/>
+        <source>Card issued.</source>
+        <translation>已发卡。</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="188"/>
+        <source>The old card is revoked: it is refused at the checkout.</source>
+        <translation>旧卡已作废：收银台将拒绝旧卡。</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="190"/>
+        <source>Revoke this card and issue a new one</source>
+        <translation>作废此卡并重新发卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="208"/>
+        <source>No card printer is chosen, so the card was saved as a PDF: %1</source>
+        <translation>未选择会员卡打印机，会员卡已保存为 PDF：%1</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="211"/>
+        <source>Sent to the printer %1</source>
+        <translation>已发送到打印机 %1</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="217"/>
+        <source>Save the card</source>
+        <translation>保存会员卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_dialog.py" line="231"/>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CardPrint</name>
+    <message>
+        <location filename="../manager/card_print.py" line="48"/>
+        <source>The card printer %1 cannot be reached; the card is issued, print it again later</source>
+        <translation>无法连接会员卡打印机 %1；会员卡已发出，请稍后重新打印</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_print.py" line="50"/>
+        <source>Cannot write the card file %1</source>
+        <translation>无法写入会员卡文件 %1</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_print.py" line="51"/>
+        <source>A card file is saved as .pdf or .png</source>
+        <translation>会员卡文件须保存为 .pdf 或 .png</translation>
+    </message>
+    <message>
+        <location filename="../manager/card_print.py" line="179"/>
+        <location filename="../manager/card_print.py" line="228"/>
+        <source>Member card</source>
+        <translation>会员卡</translation>
+    </message>
+</context>
+<context>
     <name>CartModel</name>
     <message>
         <location filename="../checkout/cart_panel.py" line="46"/>
@@ -166,34 +591,148 @@
     </message>
 </context>
 <context>
+    <name>ConsentDialog</name>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="130"/>
+        <source>Marketing consent</source>
+        <translation>营销授权</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="134"/>
+        <source>Not asked yet.</source>
+        <translation>尚未征询。</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="136"/>
+        <source>Agreed on %1.</source>
+        <translation>已于 %1 同意。</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="138"/>
+        <source>Declined on %1.</source>
+        <translation>已于 %1 拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="140"/>
+        <source>May we send this member offers (SMS, WeChat)?</source>
+        <translation>是否同意接收优惠信息（短信、微信）？</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="141"/>
+        <source>Yes, the member agrees</source>
+        <translation>同意，会员愿意接收</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="143"/>
+        <source>No, the member declines</source>
+        <translation>不同意，会员拒绝接收</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="151"/>
+        <source>Record (Enter)</source>
+        <translation>记录 (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>Counts</name>
     <message numerus="yes">
-        <location filename="../labels.py" line="131"/>
+        <location filename="../labels.py" line="132"/>
         <source>%n point(s)</source>
         <translation>
             <numerusform>%n 分</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../labels.py" line="134"/>
+        <location filename="../labels.py" line="135"/>
         <source>%n min ago</source>
         <translation>
             <numerusform>%n 分钟前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../labels.py" line="137"/>
+        <location filename="../labels.py" line="138"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n 小时前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../labels.py" line="140"/>
+        <location filename="../labels.py" line="141"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n 天前</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>EditProfileDialog</name>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="94"/>
+        <source>Edit profile</source>
+        <translation>修改资料</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="104"/>
+        <source>YYYY-MM-DD, empty: none</source>
+        <translation>YYYY-MM-DD，留空表示不登记</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="106"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="107"/>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="108"/>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="109"/>
+        <source>Save (Enter)</source>
+        <translation>保存 (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>EraseDialog</name>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="202"/>
+        <source>Erase member</source>
+        <translation>注销会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="206"/>
+        <source>Erasing removes this member&apos;s name, phone and birthday for good, here and (after sync) at head office. Sales, points and reports keep adding up. This cannot be undone.</source>
+        <translation>注销将永久删除该会员的姓名、手机号和生日（本机立即删除，同步后总部也删除）。销售、积分和报表数据保持完整。此操作无法撤销。</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="211"/>
+        <source>Required, e.g. the member asked in writing</source>
+        <translation>必填，例如：会员书面申请</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="215"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="216"/>
+        <source>Type %1 to confirm</source>
+        <translation>输入 %1 以确认</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="217"/>
+        <source>Erase for good</source>
+        <translation>永久注销</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="229"/>
+        <source>To confirm, type %1 (the last 4 digits of the member&apos;s phone)</source>
+        <translation>请输入 %1（会员手机号后4位）以确认</translation>
     </message>
 </context>
 <context>
@@ -242,6 +781,88 @@
         <location filename="../errors.py" line="61"/>
         <source>Cannot do that</source>
         <translation>无法完成</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="243"/>
+        <location filename="../manager/profile_dialogs.py" line="272"/>
+        <source>Export personal data</source>
+        <translation>导出个人信息</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="246"/>
+        <source>A copy of everything held about this member (profile, cards, coupons, points, sales), for the member&apos;s request. The file holds personal data: hand it over securely. The export is recorded in the audit log.</source>
+        <translation>应会员申请，导出本店保存的该会员全部信息（资料、会员卡、优惠券、积分、消费记录）。文件含个人信息，请妥善交付。导出操作将记入审计日志。</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="251"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="261"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="263"/>
+        <source>Export (Enter)</source>
+        <translation>导出 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="273"/>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="283"/>
+        <source>Choose where to save the file</source>
+        <translation>请选择文件保存位置</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="294"/>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="295"/>
+        <source>Close (Enter)</source>
+        <translation>关闭 (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>GiveCouponDialog</name>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="118"/>
+        <source>Give a coupon</source>
+        <translation>发放优惠券</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="124"/>
+        <source>valid in the birthday month</source>
+        <translation>生日当月有效</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="126"/>
+        <source>valid %1 days</source>
+        <translation>有效期 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="132"/>
+        <source>Give the coupon (Enter)</source>
+        <translation>发放优惠券 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="135"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../manager/points_dialogs.py" line="138"/>
+        <source>Coupon</source>
+        <translation>优惠券</translation>
     </message>
 </context>
 <context>
@@ -318,63 +939,91 @@
     </message>
     <message>
         <location filename="../labels.py" line="38"/>
+        <source>Stored value</source>
+        <translation>储值</translation>
+    </message>
+    <message>
+        <location filename="../labels.py" line="39"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="45"/>
+        <location filename="../labels.py" line="46"/>
         <source>New</source>
         <translation>新会员</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="46"/>
+        <location filename="../labels.py" line="47"/>
         <source>Active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="47"/>
+        <location filename="../labels.py" line="48"/>
         <source>Dormant</source>
         <translation>沉睡</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="48"/>
+        <location filename="../labels.py" line="49"/>
         <source>Lapsed</source>
         <translation>流失</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="55"/>
+        <location filename="../labels.py" line="56"/>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="56"/>
+        <location filename="../labels.py" line="57"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="57"/>
+        <location filename="../labels.py" line="58"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="105"/>
+        <location filename="../labels.py" line="106"/>
         <source>%1 (to %2)</source>
         <translation>%1（至 %2）</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="123"/>
+        <location filename="../labels.py" line="124"/>
         <source>Spend %1 more to reach %2</source>
         <translation>再消费%1升级为%2</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="160"/>
+        <location filename="../labels.py" line="161"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="163"/>
+        <location filename="../labels.py" line="164"/>
         <source>just now</source>
         <translation>刚刚</translation>
+    </message>
+</context>
+<context>
+    <name>LiftBlacklistDialog</name>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="186"/>
+        <source>Lift blacklist</source>
+        <translation>解除黑名单</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="187"/>
+        <source>Blacklisted because: %1</source>
+        <translation>列入黑名单的原因：%1</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="188"/>
+        <source>The member can shop, earn and redeem again.</source>
+        <translation>解除后会员可重新消费、积分和抵现。</translation>
+    </message>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="189"/>
+        <source>Lift blacklist (Enter)</source>
+        <translation>解除黑名单 (Enter)</translation>
     </message>
 </context>
 <context>
@@ -431,6 +1080,575 @@
         <location filename="../manager/station.py" line="52"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
+    </message>
+</context>
+<context>
+    <name>MemberActions</name>
+    <message>
+        <location filename="../manager/member_actions.py" line="33"/>
+        <source>Member card</source>
+        <translation>会员卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_actions.py" line="34"/>
+        <source>Adjust points</source>
+        <translation>调整积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_actions.py" line="35"/>
+        <source>Give a coupon</source>
+        <translation>发放优惠券</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_actions.py" line="36"/>
+        <source>Top up stored value</source>
+        <translation>储值充值</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_actions.py" line="37"/>
+        <source>Paid membership</source>
+        <translation>付费会员</translation>
+    </message>
+</context>
+<context>
+    <name>MemberPage</name>
+    <message>
+        <location filename="../manager/member_page.py" line="292"/>
+        <source>← Search (Alt+←)</source>
+        <translation>← 返回搜索 (Alt+←)</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="294"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="294"/>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="294"/>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="295"/>
+        <source>Registered</source>
+        <translation>注册时间</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="295"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="296"/>
+        <location filename="../manager/member_page.py" line="311"/>
+        <source>Marketing consent</source>
+        <translation>营销授权</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="296"/>
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="296"/>
+        <source>Tier since</source>
+        <translation>升级日期</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="297"/>
+        <source>Spend, last 365 days</source>
+        <translation>近365天消费</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="297"/>
+        <source>Next tier</source>
+        <translation>下一等级</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="298"/>
+        <source>Keeping the tier</source>
+        <translation>保级</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="298"/>
+        <location filename="../manager/member_page.py" line="314"/>
+        <source>Paid membership</source>
+        <translation>付费会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="299"/>
+        <source>Points balance</source>
+        <translation>积分余额</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="299"/>
+        <source>Expiring in 30 days</source>
+        <translation>30天内过期</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="300"/>
+        <location filename="../manager/member_page.py" line="308"/>
+        <source>Stored value</source>
+        <translation>储值</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="300"/>
+        <location filename="../manager/member_page.py" line="308"/>
+        <source>Coupons</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="304"/>
+        <source>Profile</source>
+        <translation>会员资料</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="305"/>
+        <source>Tier and progress</source>
+        <translation>等级与进度</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="306"/>
+        <source>Points, stored value, coupons</source>
+        <translation>积分、储值、优惠券</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="307"/>
+        <source>Sales</source>
+        <translation>消费记录</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="307"/>
+        <source>Points history</source>
+        <translation>积分明细</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="307"/>
+        <source>Points lots</source>
+        <translation>积分批次</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="308"/>
+        <source>Tier history</source>
+        <translation>等级变动</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="311"/>
+        <source>Edit profile</source>
+        <translation>修改资料</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="312"/>
+        <location filename="../manager/member_page.py" line="347"/>
+        <source>Blacklist</source>
+        <translation>列入黑名单</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="312"/>
+        <source>Erase (PIPL)</source>
+        <translation>注销会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="312"/>
+        <source>Export data</source>
+        <translation>导出信息</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="313"/>
+        <source>Member card</source>
+        <translation>会员卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="313"/>
+        <source>Adjust points</source>
+        <translation>调整积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="313"/>
+        <source>Give coupon</source>
+        <translation>发放优惠券</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="314"/>
+        <source>Top up</source>
+        <translation>储值充值</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="333"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="347"/>
+        <source>Lift blacklist</source>
+        <translation>解除黑名单</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="378"/>
+        <source>Erased member</source>
+        <translation>已注销会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="380"/>
+        <source>Erased</source>
+        <translation>已注销</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="382"/>
+        <location filename="../manager/member_page.py" line="398"/>
+        <source>(no name)</source>
+        <translation>（未留姓名）</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="387"/>
+        <source>Blacklisted</source>
+        <translation>黑名单</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="389"/>
+        <source>Tier at risk</source>
+        <translation>保级风险</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="391"/>
+        <source>High-value member</source>
+        <translation>高价值会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="393"/>
+        <source>Paid member</source>
+        <translation>付费会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="397"/>
+        <source>(erased)</source>
+        <translation>（已删除）</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="400"/>
+        <source>not given</source>
+        <translation>未登记</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="403"/>
+        <source>Erased: personal data removed</source>
+        <translation>已注销：个人信息已删除</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="405"/>
+        <source>Blacklisted: %1</source>
+        <translation>黑名单：%1</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="407"/>
+        <source>Active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="411"/>
+        <source>Not asked</source>
+        <translation>未征询</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="413"/>
+        <source>Yes, since %1</source>
+        <translation>同意（%1）</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="413"/>
+        <source>No, since %1</source>
+        <translation>拒绝（%1）</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="422"/>
+        <source>Spend %1 more to reach %2</source>
+        <translation>再消费%1升级为%2</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="425"/>
+        <source>Top tier</source>
+        <translation>已是最高等级</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="428"/>
+        <source>At risk: below the line, reviewed on %1</source>
+        <translation>有降级风险：消费未达保级线，%1 复核</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="431"/>
+        <source>Reviewed on %1</source>
+        <translation>%1 复核</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="434"/>
+        <source>Entry tier: nothing to keep</source>
+        <translation>入门等级，无需保级</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="437"/>
+        <source>%1 until %2</source>
+        <translation>%1，至 %2</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="440"/>
+        <location filename="../manager/member_page.py" line="452"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="447"/>
+        <source>(negative: points already spent were refunded)</source>
+        <translation>（为负：已用积分的订单发生退货）</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="451"/>
+        <location filename="../manager/member_page.py" line="472"/>
+        <source>%1 on %2</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="454"/>
+        <source>Not offered</source>
+        <translation>未开通</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="458"/>
+        <source>%1 available, %2 used, %3 expired</source>
+        <translation>可用 %1 张，已用 %2 张，过期 %3 张</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="478"/>
+        <source>Receipt</source>
+        <translation>小票号</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="478"/>
+        <location filename="../manager/member_page.py" line="510"/>
+        <location filename="../manager/member_page.py" line="552"/>
+        <location filename="../manager/member_page.py" line="569"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="478"/>
+        <location filename="../manager/member_page.py" line="569"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="478"/>
+        <source>Paid</source>
+        <translation>实付</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="478"/>
+        <source>Points +earned / -used</source>
+        <translation>积分 +获得 / -使用</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="479"/>
+        <source>Refunds</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="479"/>
+        <location filename="../manager/member_page.py" line="510"/>
+        <location filename="../manager/member_page.py" line="552"/>
+        <location filename="../manager/member_page.py" line="569"/>
+        <source>Staff</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="483"/>
+        <location filename="../manager/member_page.py" line="525"/>
+        <source>Earned</source>
+        <translation>获得</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="483"/>
+        <source>Bonus</source>
+        <translation>奖励</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="484"/>
+        <source>Redeemed</source>
+        <translation>抵现</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="484"/>
+        <location filename="../manager/member_page.py" line="519"/>
+        <location filename="../manager/member_page.py" line="529"/>
+        <source>Expired</source>
+        <translation>过期</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="485"/>
+        <source>Adjusted</source>
+        <translation>调整</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="485"/>
+        <source>Refund: earned points taken back</source>
+        <translation>退货：扣回所得积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="486"/>
+        <source>Refund: used points given back</source>
+        <translation>退货：退还所用积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="496"/>
+        <source>Monthly spend bonus (%1)</source>
+        <translation>月度消费满额奖励（%1）</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="500"/>
+        <source>Earned on %1</source>
+        <translation>%1 获得</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="502"/>
+        <location filename="../manager/member_page.py" line="550"/>
+        <location filename="../manager/member_page.py" line="565"/>
+        <source>Receipt %1</source>
+        <translation>小票 %1</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="510"/>
+        <location filename="../manager/member_page.py" line="569"/>
+        <source>What</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="510"/>
+        <location filename="../manager/member_page.py" line="525"/>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="510"/>
+        <source>Reason or receipt</source>
+        <translation>原因或小票</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="517"/>
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="521"/>
+        <source>Used up</source>
+        <translation>已用完</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="525"/>
+        <source>Left</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="525"/>
+        <source>Valid through</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="525"/>
+        <location filename="../manager/member_page.py" line="535"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="529"/>
+        <source>Available</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="529"/>
+        <source>Used</source>
+        <translation>已使用</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="530"/>
+        <source>Not valid yet</source>
+        <translation>未生效</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="535"/>
+        <source>Code</source>
+        <translation>券码</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="535"/>
+        <source>Coupon</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="535"/>
+        <source>From</source>
+        <translation>生效</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="535"/>
+        <source>Until</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="541"/>
+        <source>Paid membership: %1</source>
+        <translation>付费会员：%1</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="542"/>
+        <source>%1 to %2, fee %3</source>
+        <translation>%1 至 %2，费用 %3</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="547"/>
+        <source>Upgrade</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="547"/>
+        <source>Retention review</source>
+        <translation>保级复核</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="552"/>
+        <source>Change</source>
+        <translation>变动</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="552"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="555"/>
+        <source>Top-up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="555"/>
+        <source>Paid at a sale</source>
+        <translation>消费支付</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="556"/>
+        <source>Refunded to stored value</source>
+        <translation>退回储值</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="561"/>
+        <source>Paid %1 by %2, bonus %3</source>
+        <translation>%2支付 %1，赠送 %3</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_page.py" line="569"/>
+        <source>Details</source>
+        <translation>详情</translation>
     </message>
 </context>
 <context>
@@ -530,57 +1748,186 @@
     </message>
 </context>
 <context>
+    <name>MemberSearchPanel</name>
+    <message>
+        <location filename="../manager/member_search.py" line="198"/>
+        <source>Phone, last 4 digits, name, or scan the card</source>
+        <translation>手机号、后4位、姓名，或扫会员卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="199"/>
+        <source>Search (Enter)</source>
+        <translation>搜索 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="200"/>
+        <source>All tiers</source>
+        <translation>全部等级</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="202"/>
+        <source>Any lifecycle</source>
+        <translation>全部生命周期</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="204"/>
+        <source>Any status</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="204"/>
+        <source>Active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="205"/>
+        <source>Blacklisted</source>
+        <translation>黑名单</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="270"/>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="305"/>
+        <source>Search by phone, last 4 digits, name or card; or pick filters</source>
+        <translation>按手机号、后4位、姓名或会员卡搜索，或选择筛选条件</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="309"/>
+        <source>No member matches</source>
+        <translation>没有符合条件的会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="311"/>
+        <source>Showing the first %1: narrow the search to see others</source>
+        <translation>仅显示前 %1 位，请缩小搜索范围</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="313"/>
+        <source>Members found: %1 (Enter or double-click opens one)</source>
+        <translation>找到 %1 位会员（回车或双击打开）</translation>
+    </message>
+</context>
+<context>
+    <name>MembershipDialog</name>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="171"/>
+        <source>%1: %2 for %3 months, fee %4</source>
+        <translation>%1：%2，%3 个月，费用 %4</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="175"/>
+        <source>Working out the period…</source>
+        <translation>正在计算有效期…</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="179"/>
+        <source>Take %1 and activate (Enter)</source>
+        <translation>收款 %1 并开通 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="182"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="184"/>
+        <source>Paid by</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="206"/>
+        <source>From %1 to %2</source>
+        <translation>有效期 %1 至 %2</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="209"/>
+        <source>Renewal: paid until %1 now; extends it to %2</source>
+        <translation>续费：当前有效至 %1，续费后延长至 %2</translation>
+    </message>
+</context>
+<context>
     <name>PayDialog</name>
     <message>
-        <location filename="../checkout/pay_dialog.py" line="30"/>
+        <location filename="../checkout/pay_dialog.py" line="43"/>
         <source>Payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location filename="../checkout/pay_dialog.py" line="40"/>
+        <location filename="../checkout/pay_dialog.py" line="56"/>
         <source>To pay: %1</source>
         <translation>应付：%1</translation>
     </message>
     <message>
-        <location filename="../checkout/pay_dialog.py" line="57"/>
+        <location filename="../checkout/pay_dialog.py" line="78"/>
         <source>Cash received (empty: exact amount)</source>
         <translation>实收现金（不填为正好）</translation>
     </message>
     <message>
-        <location filename="../checkout/pay_dialog.py" line="66"/>
+        <location filename="../checkout/pay_dialog.py" line="91"/>
         <source>Confirm payment (Enter)</source>
         <translation>确认收款 (回车)</translation>
     </message>
     <message>
-        <location filename="../checkout/pay_dialog.py" line="69"/>
+        <location filename="../checkout/pay_dialog.py" line="94"/>
         <source>Back to the sale (Esc)</source>
         <translation>返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../checkout/pay_dialog.py" line="89"/>
+        <location filename="../checkout/pay_dialog.py" line="115"/>
         <source>Next customer (Enter)</source>
         <translation>下一位顾客 (回车)</translation>
     </message>
     <message>
-        <location filename="../checkout/pay_dialog.py" line="149"/>
-        <location filename="../checkout/pay_dialog.py" line="177"/>
+        <location filename="../checkout/pay_dialog.py" line="154"/>
+        <source>Stored value (%1) — balance %2</source>
+        <translation>储值 (%1) — 余额 %2</translation>
+    </message>
+    <message>
+        <location filename="../checkout/pay_dialog.py" line="157"/>
+        <source>Not enough: short by %1</source>
+        <translation>余额不足：还差 %1</translation>
+    </message>
+    <message>
+        <location filename="../checkout/pay_dialog.py" line="178"/>
+        <source>Stored value after this sale: %1</source>
+        <translation>本单支付后储值余额：%1</translation>
+    </message>
+    <message>
+        <location filename="../checkout/pay_dialog.py" line="200"/>
+        <location filename="../checkout/pay_dialog.py" line="228"/>
         <source>Change due: %1</source>
         <translation>找零：%1</translation>
     </message>
     <message>
-        <location filename="../checkout/pay_dialog.py" line="151"/>
+        <location filename="../checkout/pay_dialog.py" line="202"/>
         <source>Short by %1</source>
         <translation>还差 %1</translation>
     </message>
     <message>
-        <location filename="../checkout/pay_dialog.py" line="167"/>
+        <location filename="../checkout/pay_dialog.py" line="218"/>
         <source>Saving the sale…</source>
         <translation>正在保存本单…</translation>
     </message>
     <message>
-        <location filename="../checkout/pay_dialog.py" line="174"/>
+        <location filename="../checkout/pay_dialog.py" line="225"/>
         <source>Paid %1 by %2</source>
         <translation>已收款 %1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../checkout/pay_dialog.py" line="230"/>
+        <source>Stored value left: %1</source>
+        <translation>储值余额：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <location filename="../manager/profile_dialogs.py" line="70"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
     </message>
 </context>
 <context>
@@ -794,6 +2141,110 @@
     </message>
 </context>
 <context>
+    <name>ResetPinDialog</name>
+    <message>
+        <location filename="../manager/staff_tab.py" line="139"/>
+        <source>Reset PIN</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="141"/>
+        <source>New PIN for %1 (%2). The old PIN stops working at once, and a lock is lifted.</source>
+        <translation>为 %1（%2）设置新密码。旧密码立即失效，账号锁定同时解除。</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="146"/>
+        <source>4 to 12 digits</source>
+        <translation>4-12 位数字</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="149"/>
+        <source>Set the new PIN (Enter)</source>
+        <translation>设置新密码 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="151"/>
+        <source>New PIN</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="152"/>
+        <source>PIN again</source>
+        <translation>再次输入密码</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <location filename="../manager/member_search.py" line="82"/>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="82"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="82"/>
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="82"/>
+        <source>Lifecycle</source>
+        <translation>生命周期</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="82"/>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="83"/>
+        <source>Registered</source>
+        <translation>注册日期</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="83"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="99"/>
+        <source>(no name)</source>
+        <translation>（未留姓名）</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="108"/>
+        <source>Blacklisted</source>
+        <translation>黑名单</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="108"/>
+        <source>Active</source>
+        <translation>正常</translation>
+    </message>
+</context>
+<context>
+    <name>RoleDialog</name>
+    <message>
+        <location filename="../manager/staff_tab.py" line="176"/>
+        <source>Change role</source>
+        <translation>更改角色</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="178"/>
+        <source>Role of %1 (%2)</source>
+        <translation>%1（%2）的角色</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="181"/>
+        <source>Change role (Enter)</source>
+        <translation>更改角色 (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../settings_dialog.py" line="24"/>
@@ -905,6 +2356,103 @@
     </message>
 </context>
 <context>
+    <name>StaffDialog</name>
+    <message>
+        <location filename="../manager/staff_tab.py" line="47"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="64"/>
+        <source>The two PINs are not the same</source>
+        <translation>两次输入的密码不一致</translation>
+    </message>
+</context>
+<context>
+    <name>StaffTab</name>
+    <message>
+        <location filename="../manager/staff_tab.py" line="290"/>
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="293"/>
+        <source>Locked until %1 (a PIN reset unlocks)</source>
+        <translation>锁定至 %1（重置密码可解锁）</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="294"/>
+        <source>Active</source>
+        <translation>在职</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="314"/>
+        <source>Reactivate</source>
+        <translation>重新启用</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="314"/>
+        <location filename="../manager/staff_tab.py" line="356"/>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="357"/>
+        <source>Deactivate %1 (%2)? They can no longer sign in; their history stays.</source>
+        <translation>停用 %1（%2）？停用后无法登录，历史记录保留。</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="370"/>
+        <source>Staff id</source>
+        <translation>员工号</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="370"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="370"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="371"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="372"/>
+        <source>Add staff…</source>
+        <translation>添加员工…</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="373"/>
+        <source>Reset PIN…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="374"/>
+        <source>Change role…</source>
+        <translation>更改角色…</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="375"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="377"/>
+        <source>An administrator manages everyone. The last administrator cannot be deactivated or demoted.</source>
+        <translation>管理员可管理所有员工。最后一位管理员不能被停用或降级。</translation>
+    </message>
+    <message>
+        <location filename="../manager/staff_tab.py" line="380"/>
+        <source>A manager manages cashiers; managers and administrators are managed by an administrator.</source>
+        <translation>店长可管理收银员；店长和管理员由管理员管理。</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <location filename="../status_bar.py" line="68"/>
@@ -935,6 +2483,64 @@
         <location filename="../status_bar.py" line="100"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
+    </message>
+</context>
+<context>
+    <name>TopUpDialog</name>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="39"/>
+        <source>Stored value top-up</source>
+        <translation>储值充值</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="49"/>
+        <source>Top-up bonus: %1</source>
+        <translation>充值赠送：%1</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="52"/>
+        <source>Amount paid, e.g. 500</source>
+        <translation>实收金额，例如 500</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="59"/>
+        <source>Take the money and top up (Enter)</source>
+        <translation>收款并充值 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="61"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="63"/>
+        <source>Amount paid</source>
+        <translation>实收金额</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="64"/>
+        <source>Paid by</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="99"/>
+        <source>Stored value now: %1</source>
+        <translation>当前储值余额：%1</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="115"/>
+        <source>Bonus %1 · credited %2</source>
+        <translation>赠送 %1 · 到账 %2</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="118"/>
+        <source>balance after %1</source>
+        <translation>充值后余额 %1</translation>
+    </message>
+    <message>
+        <location filename="../manager/money_dialogs.py" line="122"/>
+        <source>Top up %1 to get a bonus of %2</source>
+        <translation>充值满 %1 可获赠 %2</translation>
     </message>
 </context>
 </TS>

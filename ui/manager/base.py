@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
+from shiboken6 import isValid
 
 from terminal.rules import Programme
 from terminal.services.context import Actor, Terminal
@@ -40,12 +41,25 @@ class ActionDialog(QDialog):
         self.message.setStyleSheet("color: #b00020;")
 
     def call(self, fn: Callable[[], Any], on_ok: Callable[[Any], None] | None = None) -> None:
-        """Run `fn` on the worker; on success `on_ok(result)` (default: emit done and close)."""
+        """Run `fn` on the worker; on success `on_ok(result)` (default: emit done and close). The
+        dialog is disabled meanwhile; the keyboard focus goes back where it was afterwards. A result
+        arriving after the dialog was closed and deleted is dropped."""
         self.message.clear()
+        focus = QApplication.focusWidget()
+        back_to = focus if focus is not None and self.isAncestorOf(focus) else None
         self.setEnabled(False)
 
-        def ok(result: Any) -> None:
+        def enable() -> bool:
+            if not isValid(self):
+                return False
             self.setEnabled(True)
+            if back_to is not None and isValid(back_to):
+                back_to.setFocus()
+            return True
+
+        def ok(result: Any) -> None:
+            if not enable():
+                return
             if on_ok is not None:
                 on_ok(result)
             else:
@@ -53,7 +67,7 @@ class ActionDialog(QDialog):
                 self.accept()
 
         def failed(exc: BaseException) -> None:
-            self.setEnabled(True)
-            self.message.setText(errors.message(exc))
+            if enable():
+                self.message.setText(errors.message(exc))
 
         self.mctx.runner.run(fn, ok, failed)

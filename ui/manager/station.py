@@ -46,6 +46,11 @@ class ManagerStation(QWidget):
         self.tabs.setCurrentWidget(self.members)
         self.members.open_member(member_id)
 
+    def scan(self, text: str) -> None:
+        """A scanner burst with no dialog open: a member card, looked up on the Members tab."""
+        self.tabs.setCurrentWidget(self.members)
+        self.members.scan(text)
+
     def retranslate(self) -> None:
         self.title.setText(self.tr("Manager's station — %1").replace("%1", self.mctx.actor.name or self.mctx.actor.staff_id))
         self.back.setText(self.tr("Back to checkout (Esc)"))
