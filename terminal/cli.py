@@ -20,7 +20,7 @@ import platformdirs
 from terminal import clock as clocks
 from terminal.errors import PosError
 from terminal.services import (
-    audit, card_service, checkout, maintenance, members, membership, privacy, refunds, setup, staff, stored_value,
+    audit, card_service, checkout, export, maintenance, members, membership, privacy, refunds, setup, staff, stored_value,
 )
 from terminal.services.context import Actor, Terminal, open_terminal
 
@@ -76,6 +76,10 @@ def build_parser(extend: Extend | None = None) -> argparse.ArgumentParser:
     erase.add_argument("query")
     erase.add_argument("--reason", required=True)
     erase.add_argument("--at")
+    export = member.add_parser("export", help="the member's personal data as a JSON file (manager; audited)")
+    export.add_argument("query")
+    export.add_argument("--out", type=Path, help="file to write (default: DATA_DIR/exports/member-ID-TIME.json)")
+    export.add_argument("--at")
 
     for name in ("quote", "sale"):
         s = sub.add_parser(name)
@@ -235,6 +239,11 @@ def run(args: argparse.Namespace, t: Terminal) -> tuple[Any, str]:
         doc = {"member_id": e.member_id, "status": "erased", "events_scrubbed": e.events_scrubbed,
                "checkpointed": e.checkpointed}
         return doc, f"会员 {e.member_id} 的姓名、手机号、生日已永久删除"
+    if cmd == "member" and action == "export":
+        data = export.export_member(t, actor, args.query, at)
+        member_id = data["member"]["member_id"]
+        path = export.write_json(data, args.out or export.default_path(t, member_id, at))
+        return {"member_id": member_id, "file": str(path)}, f"已导出会员资料到 {path}"
     if cmd in ("quote", "sale"):
         req = checkout.SaleRequest(
             lines=tuple(cli_args.parse_line(x) for x in args.line), member=args.member,
