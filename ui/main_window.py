@@ -19,6 +19,7 @@ from ui.checkout.pay_dialog import PayDialog
 from ui.checkout.register_dialog import RegisterDialog
 from ui.checkout.session import SaleSession
 from ui.manager.base import ManagerContext
+from ui.manager.member_actions import ACTIONS as MEMBER_ACTIONS
 from ui.manager.station import ManagerStation
 from ui.receipt_view import ReceiptDialog
 from ui.refund_dialog import RefundDialog
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         member.find_requested.connect(s.find_member)
         member.register_requested.connect(self.open_register)
         member.clear_requested.connect(lambda: s.set_member(None))
+        member.topup_requested.connect(lambda: self.open_member_action("topup"))
+        member.membership_requested.connect(lambda: self.open_member_action("membership"))
         cart.add_requested.connect(s.add_line)
         cart.product_requested.connect(s.add_product)
         cart.remove_requested.connect(s.remove_line)
@@ -198,6 +201,17 @@ class MainWindow(QMainWindow):
         typed = self.page.member.query.text().strip()
         phone = typed if len(typed) >= 11 and typed.replace(" ", "").isdigit() else ""
         self._open(RegisterDialog(self.session, self, phone))
+
+    def open_member_action(self, name: str) -> None:
+        """Stored value top-up or paid membership for the member at the till (money taken like a
+        sale, so a cashier may); the member is shown again afterwards with the new balance or tier."""
+        view, signed = self.session.member, self.signed
+        if view is None or signed is None or QApplication.activeModalWidget() is not None:
+            return
+        mctx = ManagerContext(self.t, self.runner, signed.actor, signed.programme, self.ctx.settings)
+        dialog = MEMBER_ACTIONS[name](mctx, view, self)
+        dialog.done.connect(lambda _result: self.session.find_member(view["member_id"]))
+        self._open(dialog)
 
     def open_station(self, member_id: str | None = None) -> None:
         """F9: the manager's station (managers and admins; a cashier is told plainly)."""

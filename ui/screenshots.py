@@ -55,7 +55,7 @@ def _demo_store(folder: Path) -> dict[str, str]:
     second = members.give_coupon(t, admin, "13812345678", "RECALL")  # the en pass uses its own
     card = card_service.issue(t, admin, "13812345678")
     t.store.close()
-    return {"coupon": coupon["code"], "coupon_en": second["code"], "card": card.payload}
+    return {"coupon": coupon["code"], "coupon_en": second["code"], "card": card.payload, "member_id": card.member_id}
 
 
 def _wait(app: object, until: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -90,6 +90,27 @@ def _shot(window: object, path: Path) -> Path:
         target = QApplication.activeModalWidget() or window
         pixmap = target.grab()  # type: ignore[attr-defined]
     pixmap.save(str(path))
+    print(f"saved {path}")
+    return path
+
+
+def _member_page(application: object, w: object, member_id: str, path: Path) -> Path:
+    """The manager's station with the demo member's page open (F9 from the checkout)."""
+    w.open_station(member_id)  # type: ignore[attr-defined]
+    page = w.station.members.page  # type: ignore[attr-defined]
+    _wait(application, lambda: page.member_id == member_id and not w.runner.busy)  # type: ignore[attr-defined]
+    return _shot(w, path)
+
+
+def _printed_card(t: object, demo: dict[str, str], folder: Path, path: Path) -> Path:
+    """The card as printed: the PDF the card dialog writes, rasterized as a printer would."""
+    from terminal.services import members
+    from ui.manager import card_print
+
+    view = members.view(t, demo["member_id"])  # type: ignore[arg-type]
+    face = card_print.CardFace(demo["card"], t.store_name, view["phone_masked"], view["tier_name"])  # type: ignore[attr-defined]
+    pdf = card_print.write_pdf(face, folder / "card.pdf")
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(path.with_suffix(""))], check=True)
     print(f"saved {path}")
     return path
 
@@ -151,6 +172,9 @@ def take(out: Path) -> list[Path]:
                 _wait(application, lambda: pay.pages.currentIndex() == 1)  # type: ignore[union-attr]
                 shots.append(_shot(w, out / "receipt.png"))
                 pay.accept()  # type: ignore[union-attr]
+                _settle(0.3)
+                shots.append(_member_page(application, w, demo["member_id"], out / "member-page.png"))
+                shots.append(_printed_card(t, demo, folder, out / "printed-card.png"))
             w.close()
             ctx.runner.wait()
             _settle(0.2)

@@ -29,6 +29,7 @@ QListWidget::item { min-height: 44px; }
 #badge { border-radius: 10px; padding: 2px 10px; background: #e8eef9; color: #1d3d8f; font-size: 14px; }
 #badgeWarn { border-radius: 10px; padding: 2px 10px; background: #fde8e8; color: #b42318; font-size: 14px; }
 #badgeGold { border-radius: 10px; padding: 2px 10px; background: #fff1c2; color: #7a5200; font-size: 14px; }
+#memberTopUp, #memberMembership { min-height: 28px; font-size: 14px; padding: 2px 10px; }
 #actionBar QPushButton { min-height: 48px; font-size: 14px; padding: 2px 4px; }
 #signinTitle { font-size: 28px; font-weight: bold; }
 #statusOnline { color: #1a7f37; font-weight: bold; }

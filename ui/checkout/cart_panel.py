@@ -115,7 +115,7 @@ class CartPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(40)
-        self.table.setMinimumHeight(5 * 40 + 36)  # five lines in sight at least
+        self.table.setMinimumHeight(4 * 40 + 36)  # four lines in sight at least (800 px high screens)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -17,6 +17,8 @@ class MemberPanel(QWidget):
     find_requested = Signal(str)
     register_requested = Signal()
     clear_requested = Signal()
+    topup_requested = Signal()  # stored value top-up for the member shown (taken at the till)
+    membership_requested = Signal()  # sell or renew the paid membership
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,6 +30,12 @@ class MemberPanel(QWidget):
         self.find_button = QPushButton()
         self.new_button = QPushButton()
         self.clear_button = QPushButton()
+        self.topup_button = QPushButton()
+        self.topup_button.setObjectName("memberTopUp")
+        self.membership_button = QPushButton()
+        self.membership_button.setObjectName("memberMembership")
+        for button in (self.topup_button, self.membership_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.name = QLabel()
         self.name.setObjectName("memberName")
         self.phone = QLabel()
@@ -51,6 +59,8 @@ class MemberPanel(QWidget):
         who.addWidget(self.phone)
         who.addLayout(self.badges)
         who.addStretch(1)
+        who.addWidget(self.topup_button)
+        who.addWidget(self.membership_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -64,6 +74,8 @@ class MemberPanel(QWidget):
         self.find_button.clicked.connect(self._find)
         self.new_button.clicked.connect(self.register_requested)
         self.clear_button.clicked.connect(self.clear_requested)
+        self.topup_button.clicked.connect(self.topup_requested)
+        self.membership_button.clicked.connect(self.membership_requested)
         self.retranslate()
         self.show_member(None)
 
@@ -72,6 +84,8 @@ class MemberPanel(QWidget):
         self.find_button.setText(self.tr("Find member (F1)"))
         self.new_button.setText(self.tr("New member (F6)"))
         self.clear_button.setText(self.tr("No member"))
+        self.topup_button.setText(self.tr("Top up stored value"))
+        self.membership_button.setText(self.tr("Paid membership"))
         self.show_member(self._view)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -97,6 +111,9 @@ class MemberPanel(QWidget):
                 item.widget().deleteLater()
         for label in (self.points, self.expiring, self.coupons):
             label.setVisible(view is not None)
+        offers = self.programme is not None and view is not None and view.get("status") == "active"
+        self.topup_button.setVisible(offers and self.programme.stored_value.enabled)
+        self.membership_button.setVisible(offers and self.programme.paid_membership.enabled)
         if view is None:
             self.name.setText(self.tr("No member: a sale without a member earns no points"))
             self.phone.clear()
@@ -118,7 +135,10 @@ class MemberPanel(QWidget):
         if view.get("status") == "blacklisted":
             self._badge(self.tr("Blacklisted"), "badgeWarn")
         balance = int(view["points_balance"])
-        self.points.setText(self.tr("Points balance: %1").replace("%1", f"{balance:,}"))
+        points = self.tr("Points balance: %1").replace("%1", f"{balance:,}")
+        if view.get("stored_value_fen"):
+            points += "    " + self.tr("Stored value: %1").replace("%1", labels.money(int(view["stored_value_fen"])))
+        self.points.setText(points)
         expiring = view.get("expiring_points") or []
         if expiring:
             parts = [self.tr("%1 on %2").replace("%1", f"{e['points']:,}").replace("%2", e["expires_on"])

@@ -273,27 +273,27 @@
 <context>
     <name>BlacklistDialog</name>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="164"/>
+        <location filename="../manager/profile_dialogs.py" line="150"/>
         <source>Blacklist</source>
         <translation>列入黑名单</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="165"/>
+        <location filename="../manager/profile_dialogs.py" line="151"/>
         <source>The checkout will refuse this member and show the reason.</source>
         <translation>收银时将拒绝该会员，并显示原因。</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="169"/>
+        <location filename="../manager/profile_dialogs.py" line="155"/>
         <source>Required; do not write the member&apos;s name or phone</source>
         <translation>必填；请勿填写会员姓名或手机号</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="170"/>
+        <location filename="../manager/profile_dialogs.py" line="156"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="171"/>
+        <location filename="../manager/profile_dialogs.py" line="157"/>
         <source>Blacklist (Enter)</source>
         <translation>列入黑名单 (Enter)</translation>
     </message>
@@ -593,42 +593,42 @@
 <context>
     <name>ConsentDialog</name>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="130"/>
+        <location filename="../manager/profile_dialogs.py" line="116"/>
         <source>Marketing consent</source>
         <translation>营销授权</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="134"/>
+        <location filename="../manager/profile_dialogs.py" line="120"/>
         <source>Not asked yet.</source>
         <translation>尚未征询。</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="136"/>
+        <location filename="../manager/profile_dialogs.py" line="122"/>
         <source>Agreed on %1.</source>
         <translation>已于 %1 同意。</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="138"/>
+        <location filename="../manager/profile_dialogs.py" line="124"/>
         <source>Declined on %1.</source>
         <translation>已于 %1 拒绝。</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="140"/>
+        <location filename="../manager/profile_dialogs.py" line="126"/>
         <source>May we send this member offers (SMS, WeChat)?</source>
         <translation>是否同意接收优惠信息（短信、微信）？</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="141"/>
+        <location filename="../manager/profile_dialogs.py" line="127"/>
         <source>Yes, the member agrees</source>
         <translation>同意，会员愿意接收</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="143"/>
+        <location filename="../manager/profile_dialogs.py" line="129"/>
         <source>No, the member declines</source>
         <translation>不同意，会员拒绝接收</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="151"/>
+        <location filename="../manager/profile_dialogs.py" line="137"/>
         <source>Record (Enter)</source>
         <translation>记录 (Enter)</translation>
     </message>
@@ -667,32 +667,32 @@
 <context>
     <name>EditProfileDialog</name>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="94"/>
+        <location filename="../manager/profile_dialogs.py" line="80"/>
         <source>Edit profile</source>
         <translation>修改资料</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="104"/>
+        <location filename="../manager/profile_dialogs.py" line="90"/>
         <source>YYYY-MM-DD, empty: none</source>
         <translation>YYYY-MM-DD，留空表示不登记</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="106"/>
+        <location filename="../manager/profile_dialogs.py" line="92"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="107"/>
+        <location filename="../manager/profile_dialogs.py" line="93"/>
         <source>Phone</source>
         <translation>手机号</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="108"/>
+        <location filename="../manager/profile_dialogs.py" line="94"/>
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="109"/>
+        <location filename="../manager/profile_dialogs.py" line="95"/>
         <source>Save (Enter)</source>
         <translation>保存 (Enter)</translation>
     </message>
@@ -700,37 +700,37 @@
 <context>
     <name>EraseDialog</name>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="202"/>
+        <location filename="../manager/profile_dialogs.py" line="188"/>
         <source>Erase member</source>
         <translation>注销会员</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="206"/>
+        <location filename="../manager/profile_dialogs.py" line="192"/>
         <source>Erasing removes this member&apos;s name, phone and birthday for good, here and (after sync) at head office. Sales, points and reports keep adding up. This cannot be undone.</source>
         <translation>注销将永久删除该会员的姓名、手机号和生日（本机立即删除，同步后总部也删除）。销售、积分和报表数据保持完整。此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="211"/>
+        <location filename="../manager/profile_dialogs.py" line="197"/>
         <source>Required, e.g. the member asked in writing</source>
         <translation>必填，例如：会员书面申请</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="215"/>
+        <location filename="../manager/profile_dialogs.py" line="201"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="216"/>
+        <location filename="../manager/profile_dialogs.py" line="202"/>
         <source>Type %1 to confirm</source>
         <translation>输入 %1 以确认</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="217"/>
+        <location filename="../manager/profile_dialogs.py" line="203"/>
         <source>Erase for good</source>
         <translation>永久注销</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="229"/>
+        <location filename="../manager/profile_dialogs.py" line="215"/>
         <source>To confirm, type %1 (the last 4 digits of the member&apos;s phone)</source>
         <translation>请输入 %1（会员手机号后4位）以确认</translation>
     </message>
@@ -786,48 +786,48 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="243"/>
-        <location filename="../manager/profile_dialogs.py" line="272"/>
+        <location filename="../manager/profile_dialogs.py" line="229"/>
+        <location filename="../manager/profile_dialogs.py" line="258"/>
         <source>Export personal data</source>
         <translation>导出个人信息</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="246"/>
+        <location filename="../manager/profile_dialogs.py" line="232"/>
         <source>A copy of everything held about this member (profile, cards, coupons, points, sales), for the member&apos;s request. The file holds personal data: hand it over securely. The export is recorded in the audit log.</source>
         <translation>应会员申请，导出本店保存的该会员全部信息（资料、会员卡、优惠券、积分、消费记录）。文件含个人信息，请妥善交付。导出操作将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="251"/>
+        <location filename="../manager/profile_dialogs.py" line="237"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="261"/>
+        <location filename="../manager/profile_dialogs.py" line="247"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="263"/>
+        <location filename="../manager/profile_dialogs.py" line="249"/>
         <source>Export (Enter)</source>
         <translation>导出 (Enter)</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="273"/>
+        <location filename="../manager/profile_dialogs.py" line="259"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="283"/>
+        <location filename="../manager/profile_dialogs.py" line="269"/>
         <source>Choose where to save the file</source>
         <translation>请选择文件保存位置</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="294"/>
+        <location filename="../manager/profile_dialogs.py" line="280"/>
         <source>Saved to %1</source>
         <translation>已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="295"/>
+        <location filename="../manager/profile_dialogs.py" line="281"/>
         <source>Close (Enter)</source>
         <translation>关闭 (Enter)</translation>
     </message>
@@ -1006,22 +1006,22 @@
 <context>
     <name>LiftBlacklistDialog</name>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="186"/>
+        <location filename="../manager/profile_dialogs.py" line="172"/>
         <source>Lift blacklist</source>
         <translation>解除黑名单</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="187"/>
+        <location filename="../manager/profile_dialogs.py" line="173"/>
         <source>Blacklisted because: %1</source>
         <translation>列入黑名单的原因：%1</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="188"/>
+        <location filename="../manager/profile_dialogs.py" line="174"/>
         <source>The member can shop, earn and redeem again.</source>
         <translation>解除后会员可重新消费、积分和抵现。</translation>
     </message>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="189"/>
+        <location filename="../manager/profile_dialogs.py" line="175"/>
         <source>Lift blacklist (Enter)</source>
         <translation>解除黑名单 (Enter)</translation>
     </message>
@@ -1029,27 +1029,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="145"/>
+        <location filename="../main_window.py" line="148"/>
         <source>Sign out and clear the sale in progress?</source>
         <translation>退出登录并清空正在进行的这一单？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="164"/>
+        <location filename="../main_window.py" line="167"/>
         <source>Clear this sale? The items and the member are removed.</source>
         <translation>清空本单？商品和会员都将移除。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="167"/>
+        <location filename="../main_window.py" line="170"/>
         <source>Please confirm</source>
         <translation>请确认</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="297"/>
         <source>Member checkout</source>
         <translation>会员收银</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="283"/>
+        <location filename="../main_window.py" line="301"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
@@ -1057,27 +1057,27 @@
 <context>
     <name>ManagerStation</name>
     <message>
-        <location filename="../manager/station.py" line="50"/>
+        <location filename="../manager/station.py" line="55"/>
         <source>Manager&apos;s station — %1</source>
         <translation>店长工作台 — %1</translation>
     </message>
     <message>
-        <location filename="../manager/station.py" line="51"/>
+        <location filename="../manager/station.py" line="56"/>
         <source>Back to checkout (Esc)</source>
         <translation>返回收银 (Esc)</translation>
     </message>
     <message>
-        <location filename="../manager/station.py" line="52"/>
+        <location filename="../manager/station.py" line="57"/>
         <source>Members</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location filename="../manager/station.py" line="52"/>
+        <location filename="../manager/station.py" line="57"/>
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../manager/station.py" line="52"/>
+        <location filename="../manager/station.py" line="57"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
@@ -1293,360 +1293,360 @@
         <translation>已注销会员</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="380"/>
+        <location filename="../manager/member_page.py" line="381"/>
         <source>Erased</source>
         <translation>已注销</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="382"/>
-        <location filename="../manager/member_page.py" line="398"/>
+        <location filename="../manager/member_page.py" line="383"/>
+        <location filename="../manager/member_page.py" line="400"/>
         <source>(no name)</source>
         <translation>（未留姓名）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="387"/>
+        <location filename="../manager/member_page.py" line="389"/>
         <source>Blacklisted</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="389"/>
+        <location filename="../manager/member_page.py" line="391"/>
         <source>Tier at risk</source>
         <translation>保级风险</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="391"/>
+        <location filename="../manager/member_page.py" line="393"/>
         <source>High-value member</source>
         <translation>高价值会员</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="393"/>
+        <location filename="../manager/member_page.py" line="395"/>
         <source>Paid member</source>
         <translation>付费会员</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="397"/>
+        <location filename="../manager/member_page.py" line="399"/>
         <source>(erased)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="400"/>
+        <location filename="../manager/member_page.py" line="402"/>
         <source>not given</source>
         <translation>未登记</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="403"/>
+        <location filename="../manager/member_page.py" line="405"/>
         <source>Erased: personal data removed</source>
         <translation>已注销：个人信息已删除</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="405"/>
+        <location filename="../manager/member_page.py" line="407"/>
         <source>Blacklisted: %1</source>
         <translation>黑名单：%1</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="407"/>
+        <location filename="../manager/member_page.py" line="409"/>
         <source>Active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="411"/>
+        <location filename="../manager/member_page.py" line="413"/>
         <source>Not asked</source>
         <translation>未征询</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="413"/>
+        <location filename="../manager/member_page.py" line="415"/>
         <source>Yes, since %1</source>
         <translation>同意（%1）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="413"/>
+        <location filename="../manager/member_page.py" line="415"/>
         <source>No, since %1</source>
         <translation>拒绝（%1）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="422"/>
+        <location filename="../manager/member_page.py" line="425"/>
         <source>Spend %1 more to reach %2</source>
         <translation>再消费%1升级为%2</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="425"/>
+        <location filename="../manager/member_page.py" line="428"/>
         <source>Top tier</source>
         <translation>已是最高等级</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="428"/>
+        <location filename="../manager/member_page.py" line="431"/>
         <source>At risk: below the line, reviewed on %1</source>
         <translation>有降级风险：消费未达保级线，%1 复核</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="431"/>
+        <location filename="../manager/member_page.py" line="434"/>
         <source>Reviewed on %1</source>
         <translation>%1 复核</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="434"/>
+        <location filename="../manager/member_page.py" line="437"/>
         <source>Entry tier: nothing to keep</source>
         <translation>入门等级，无需保级</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="437"/>
+        <location filename="../manager/member_page.py" line="440"/>
         <source>%1 until %2</source>
         <translation>%1，至 %2</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="440"/>
-        <location filename="../manager/member_page.py" line="452"/>
+        <location filename="../manager/member_page.py" line="443"/>
+        <location filename="../manager/member_page.py" line="455"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="447"/>
+        <location filename="../manager/member_page.py" line="450"/>
         <source>(negative: points already spent were refunded)</source>
         <translation>（为负：已用积分的订单发生退货）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="451"/>
-        <location filename="../manager/member_page.py" line="472"/>
+        <location filename="../manager/member_page.py" line="454"/>
+        <location filename="../manager/member_page.py" line="475"/>
         <source>%1 on %2</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="454"/>
+        <location filename="../manager/member_page.py" line="457"/>
         <source>Not offered</source>
         <translation>未开通</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="458"/>
+        <location filename="../manager/member_page.py" line="461"/>
         <source>%1 available, %2 used, %3 expired</source>
         <translation>可用 %1 张，已用 %2 张，过期 %3 张</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="478"/>
+        <location filename="../manager/member_page.py" line="481"/>
         <source>Receipt</source>
         <translation>小票号</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="478"/>
-        <location filename="../manager/member_page.py" line="510"/>
-        <location filename="../manager/member_page.py" line="552"/>
-        <location filename="../manager/member_page.py" line="569"/>
+        <location filename="../manager/member_page.py" line="481"/>
+        <location filename="../manager/member_page.py" line="513"/>
+        <location filename="../manager/member_page.py" line="555"/>
+        <location filename="../manager/member_page.py" line="572"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="478"/>
-        <location filename="../manager/member_page.py" line="569"/>
+        <location filename="../manager/member_page.py" line="481"/>
+        <location filename="../manager/member_page.py" line="572"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="478"/>
+        <location filename="../manager/member_page.py" line="481"/>
         <source>Paid</source>
         <translation>实付</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="478"/>
+        <location filename="../manager/member_page.py" line="481"/>
         <source>Points +earned / -used</source>
         <translation>积分 +获得 / -使用</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="479"/>
+        <location filename="../manager/member_page.py" line="482"/>
         <source>Refunds</source>
         <translation>退货</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="479"/>
-        <location filename="../manager/member_page.py" line="510"/>
-        <location filename="../manager/member_page.py" line="552"/>
-        <location filename="../manager/member_page.py" line="569"/>
+        <location filename="../manager/member_page.py" line="482"/>
+        <location filename="../manager/member_page.py" line="513"/>
+        <location filename="../manager/member_page.py" line="555"/>
+        <location filename="../manager/member_page.py" line="572"/>
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="483"/>
-        <location filename="../manager/member_page.py" line="525"/>
+        <location filename="../manager/member_page.py" line="486"/>
+        <location filename="../manager/member_page.py" line="528"/>
         <source>Earned</source>
         <translation>获得</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="483"/>
+        <location filename="../manager/member_page.py" line="486"/>
         <source>Bonus</source>
         <translation>奖励</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="484"/>
+        <location filename="../manager/member_page.py" line="487"/>
         <source>Redeemed</source>
         <translation>抵现</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="484"/>
-        <location filename="../manager/member_page.py" line="519"/>
-        <location filename="../manager/member_page.py" line="529"/>
+        <location filename="../manager/member_page.py" line="487"/>
+        <location filename="../manager/member_page.py" line="522"/>
+        <location filename="../manager/member_page.py" line="532"/>
         <source>Expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="485"/>
+        <location filename="../manager/member_page.py" line="488"/>
         <source>Adjusted</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="485"/>
+        <location filename="../manager/member_page.py" line="488"/>
         <source>Refund: earned points taken back</source>
         <translation>退货：扣回所得积分</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="486"/>
+        <location filename="../manager/member_page.py" line="489"/>
         <source>Refund: used points given back</source>
         <translation>退货：退还所用积分</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="496"/>
+        <location filename="../manager/member_page.py" line="499"/>
         <source>Monthly spend bonus (%1)</source>
         <translation>月度消费满额奖励（%1）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="500"/>
+        <location filename="../manager/member_page.py" line="503"/>
         <source>Earned on %1</source>
         <translation>%1 获得</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="502"/>
-        <location filename="../manager/member_page.py" line="550"/>
-        <location filename="../manager/member_page.py" line="565"/>
+        <location filename="../manager/member_page.py" line="505"/>
+        <location filename="../manager/member_page.py" line="553"/>
+        <location filename="../manager/member_page.py" line="568"/>
         <source>Receipt %1</source>
         <translation>小票 %1</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="510"/>
-        <location filename="../manager/member_page.py" line="569"/>
+        <location filename="../manager/member_page.py" line="513"/>
+        <location filename="../manager/member_page.py" line="572"/>
         <source>What</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="510"/>
-        <location filename="../manager/member_page.py" line="525"/>
+        <location filename="../manager/member_page.py" line="513"/>
+        <location filename="../manager/member_page.py" line="528"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="510"/>
+        <location filename="../manager/member_page.py" line="513"/>
         <source>Reason or receipt</source>
         <translation>原因或小票</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="517"/>
+        <location filename="../manager/member_page.py" line="520"/>
         <source>Valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="521"/>
+        <location filename="../manager/member_page.py" line="524"/>
         <source>Used up</source>
         <translation>已用完</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="525"/>
+        <location filename="../manager/member_page.py" line="528"/>
         <source>Left</source>
         <translation>剩余</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="525"/>
+        <location filename="../manager/member_page.py" line="528"/>
         <source>Valid through</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="525"/>
-        <location filename="../manager/member_page.py" line="535"/>
+        <location filename="../manager/member_page.py" line="528"/>
+        <location filename="../manager/member_page.py" line="538"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="529"/>
+        <location filename="../manager/member_page.py" line="532"/>
         <source>Available</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="529"/>
+        <location filename="../manager/member_page.py" line="532"/>
         <source>Used</source>
         <translation>已使用</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="530"/>
+        <location filename="../manager/member_page.py" line="533"/>
         <source>Not valid yet</source>
         <translation>未生效</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="535"/>
+        <location filename="../manager/member_page.py" line="538"/>
         <source>Code</source>
         <translation>券码</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="535"/>
+        <location filename="../manager/member_page.py" line="538"/>
         <source>Coupon</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="535"/>
+        <location filename="../manager/member_page.py" line="538"/>
         <source>From</source>
         <translation>生效</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="535"/>
+        <location filename="../manager/member_page.py" line="538"/>
         <source>Until</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="541"/>
+        <location filename="../manager/member_page.py" line="544"/>
         <source>Paid membership: %1</source>
         <translation>付费会员：%1</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="542"/>
+        <location filename="../manager/member_page.py" line="545"/>
         <source>%1 to %2, fee %3</source>
         <translation>%1 至 %2，费用 %3</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="547"/>
+        <location filename="../manager/member_page.py" line="550"/>
         <source>Upgrade</source>
         <translation>升级</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="547"/>
+        <location filename="../manager/member_page.py" line="550"/>
         <source>Retention review</source>
         <translation>保级复核</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="552"/>
+        <location filename="../manager/member_page.py" line="555"/>
         <source>Change</source>
         <translation>变动</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="552"/>
+        <location filename="../manager/member_page.py" line="555"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="555"/>
+        <location filename="../manager/member_page.py" line="558"/>
         <source>Top-up</source>
         <translation>充值</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="555"/>
+        <location filename="../manager/member_page.py" line="558"/>
         <source>Paid at a sale</source>
         <translation>消费支付</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="556"/>
+        <location filename="../manager/member_page.py" line="559"/>
         <source>Refunded to stored value</source>
         <translation>退回储值</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="561"/>
+        <location filename="../manager/member_page.py" line="565"/>
         <source>Paid %1 by %2, bonus %3</source>
         <translation>%2支付 %1，赠送 %3</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="569"/>
+        <location filename="../manager/member_page.py" line="572"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
@@ -1654,72 +1654,87 @@
 <context>
     <name>MemberPanel</name>
     <message>
-        <location filename="../checkout/member_panel.py" line="71"/>
+        <location filename="../checkout/member_panel.py" line="83"/>
         <source>Phone, last 4 or scan the card</source>
         <translation>手机号、手机尾号后4位，或扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="72"/>
+        <location filename="../checkout/member_panel.py" line="84"/>
         <source>Find member (F1)</source>
         <translation>查会员 (F1)</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="73"/>
+        <location filename="../checkout/member_panel.py" line="85"/>
         <source>New member (F6)</source>
         <translation>新会员 (F6)</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="74"/>
+        <location filename="../checkout/member_panel.py" line="86"/>
         <source>No member</source>
         <translation>非会员</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="101"/>
+        <location filename="../checkout/member_panel.py" line="87"/>
+        <source>Top up stored value</source>
+        <translation>储值充值</translation>
+    </message>
+    <message>
+        <location filename="../checkout/member_panel.py" line="88"/>
+        <source>Paid membership</source>
+        <translation>付费会员</translation>
+    </message>
+    <message>
+        <location filename="../checkout/member_panel.py" line="118"/>
         <source>No member: a sale without a member earns no points</source>
         <translation>非会员：本单不累积积分</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="110"/>
+        <location filename="../checkout/member_panel.py" line="127"/>
         <source>(no name)</source>
         <translation>（未留姓名）</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="115"/>
+        <location filename="../checkout/member_panel.py" line="132"/>
         <source>Tier at risk</source>
         <translation>保级风险</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="117"/>
+        <location filename="../checkout/member_panel.py" line="134"/>
         <source>High-value member</source>
         <translation>高价值会员</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="119"/>
+        <location filename="../checkout/member_panel.py" line="136"/>
         <source>Blacklisted</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="121"/>
+        <location filename="../checkout/member_panel.py" line="138"/>
         <source>Points balance: %1</source>
         <translation>积分余额：%1</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="124"/>
+        <location filename="../checkout/member_panel.py" line="140"/>
+        <source>Stored value: %1</source>
+        <translation>储值余额：%1</translation>
+    </message>
+    <message>
+        <location filename="../checkout/member_panel.py" line="144"/>
         <source>%1 on %2</source>
         <translation>%2 过期 %1 分</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="126"/>
+        <location filename="../checkout/member_panel.py" line="146"/>
         <source>Expiring within 30 days: %1</source>
         <translation>30天内过期：%1</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="133"/>
+        <location filename="../checkout/member_panel.py" line="153"/>
         <source>Coupons: %1</source>
         <translation>可用优惠券：%1</translation>
     </message>
     <message>
-        <location filename="../checkout/member_panel.py" line="135"/>
+        <location filename="../checkout/member_panel.py" line="155"/>
         <source>Coupons: none available</source>
         <translation>可用优惠券：无</translation>
     </message>
@@ -1750,62 +1765,62 @@
 <context>
     <name>MemberSearchPanel</name>
     <message>
-        <location filename="../manager/member_search.py" line="198"/>
+        <location filename="../manager/member_search.py" line="205"/>
         <source>Phone, last 4 digits, name, or scan the card</source>
         <translation>手机号、后4位、姓名，或扫会员卡</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="199"/>
+        <location filename="../manager/member_search.py" line="206"/>
         <source>Search (Enter)</source>
         <translation>搜索 (Enter)</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="200"/>
+        <location filename="../manager/member_search.py" line="207"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="202"/>
+        <location filename="../manager/member_search.py" line="209"/>
         <source>Any lifecycle</source>
         <translation>全部生命周期</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="204"/>
+        <location filename="../manager/member_search.py" line="211"/>
         <source>Any status</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="204"/>
+        <location filename="../manager/member_search.py" line="211"/>
         <source>Active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="205"/>
+        <location filename="../manager/member_search.py" line="212"/>
         <source>Blacklisted</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="270"/>
+        <location filename="../manager/member_search.py" line="277"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="305"/>
+        <location filename="../manager/member_search.py" line="316"/>
         <source>Search by phone, last 4 digits, name or card; or pick filters</source>
         <translation>按手机号、后4位、姓名或会员卡搜索，或选择筛选条件</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="309"/>
+        <location filename="../manager/member_search.py" line="320"/>
         <source>No member matches</source>
         <translation>没有符合条件的会员</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="311"/>
+        <location filename="../manager/member_search.py" line="322"/>
         <source>Showing the first %1: narrow the search to see others</source>
         <translation>仅显示前 %1 位，请缩小搜索范围</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="313"/>
+        <location filename="../manager/member_search.py" line="324"/>
         <source>Members found: %1 (Enter or double-click opens one)</source>
         <translation>找到 %1 位会员（回车或双击打开）</translation>
     </message>
@@ -1925,7 +1940,7 @@
 <context>
     <name>ProfileDialog</name>
     <message>
-        <location filename="../manager/profile_dialogs.py" line="70"/>
+        <location filename="../manager/profile_dialogs.py" line="68"/>
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
@@ -2176,52 +2191,52 @@
 <context>
     <name>ResultsModel</name>
     <message>
-        <location filename="../manager/member_search.py" line="82"/>
+        <location filename="../manager/member_search.py" line="89"/>
         <source>Phone</source>
         <translation>手机号</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="82"/>
+        <location filename="../manager/member_search.py" line="89"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="82"/>
+        <location filename="../manager/member_search.py" line="89"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="82"/>
+        <location filename="../manager/member_search.py" line="89"/>
         <source>Lifecycle</source>
         <translation>生命周期</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="82"/>
+        <location filename="../manager/member_search.py" line="89"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="83"/>
+        <location filename="../manager/member_search.py" line="90"/>
         <source>Registered</source>
         <translation>注册日期</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="83"/>
+        <location filename="../manager/member_search.py" line="90"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="99"/>
+        <location filename="../manager/member_search.py" line="106"/>
         <source>(no name)</source>
         <translation>（未留姓名）</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="108"/>
+        <location filename="../manager/member_search.py" line="115"/>
         <source>Blacklisted</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="108"/>
+        <location filename="../manager/member_search.py" line="115"/>
         <source>Active</source>
         <translation>正常</translation>
     </message>
