@@ -19,6 +19,11 @@ def main(argv: list[str] | None = None) -> int:
         from ui.launch import main as app_main
 
         return app_main(argv=args)
+    if parsed.command == "card" and getattr(parsed, "out", None) is not None:
+        from terminal.services import card_service
+        from ui.manager import card_print
+
+        card_service.renderer = card_print.render_file  # the station's card, CJK font embedded in the PDF
     return terminal_cli.main(args)
 
 

@@ -3,12 +3,14 @@ revokes the old, everywhere once synced."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from terminal import cards, clock as clocks, phone
+from terminal.errors import PosError
 from terminal.ids import new_id
 from terminal.services import audit, lookup
 from terminal.services.context import Actor, Terminal, require
@@ -24,8 +26,16 @@ class CardIssued:
     changed: frozenset[str] = field(default=frozenset({"cards"}))
 
 
+# What draws a card file (terminal.cards.render_card's signature). The core's own draws with PIL;
+# the `pos-terminal` console script puts Qt's in its place (ui.manager.card_print.render_file: the
+# PDF then embeds the CJK font as text, the same card the manager's station prints).
+renderer: Callable[..., Path] = cards.render_card
+
+
 def issue(t: Terminal, actor: Actor, query: str, *, out: Path | None = None, at: datetime | None = None) -> CardIssued:
     require(actor, "manager")
+    if out is not None and Path(out).suffix.lower() not in (".png", ".pdf"):
+        raise PosError("out_file_type")  # before anything is issued
     now = t.now(at)
     member = lookup.find_one(t, query)
     key = t.device_key()
@@ -47,7 +57,7 @@ def issue(t: Terminal, actor: Actor, query: str, *, out: Path | None = None, at:
     written = None
     if out is not None:
         tier = t.programme.tier(member["tier"]).name
-        written = str(cards.render_card(payload, Path(out), store_name=t.store_name,
+        written = str(renderer(payload, Path(out), store_name=t.store_name,
                                         phone_masked=phone.mask(member["phone"]), tier_name=tier))
     return CardIssued(member["member_id"], card_id, payload, tuple(old), written)
 

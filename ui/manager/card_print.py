@@ -270,3 +270,23 @@ def data_dir_of(settings: QSettings | None, fallback: Path | None = None) -> Pat
     if settings is not None and settings.format() == QSettings.Format.IniFormat and settings.fileName():
         return Path(settings.fileName()).parent
     return fallback or Path.cwd()
+
+
+_cli_app: object | None = None  # the QGuiApplication the CLI needs for fonts and PDF writing
+
+
+def render_file(payload: str, out: Path, *, store_name: str, phone_masked: str, tier_name: str) -> Path:
+    """terminal.cards.render_card's signature, drawn by Qt: what `pos-terminal card issue --out`
+    writes when run as the console script (no window: the offscreen platform)."""
+    global _cli_app
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _cli_app = QGuiApplication(["pos-terminal"])
+    try:
+        return write_file(CardFace(payload, store_name, phone_masked, tier_name), out)
+    except CardPrintError as exc:
+        from terminal.errors import PosError
+
+        raise PosError("input_invalid", detail=exc.message()) from None
