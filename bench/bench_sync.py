@@ -11,12 +11,14 @@ terminal services, then repeated with fresh ids up to the wanted counts.
 
 Measured, in one run per backend:
 (a) push: `--terminals` terminals (default 3) with `--events` queued events each push at the same
-    time through SyncClient.push() over HTTP (500-event batches, signed): events/s, end to end from
-    the first request to the last reply; also the CPU seconds of the head office process, of
-    PostgreSQL, and of the terminals' side (this process), to show where the time goes;
+    time through SyncClient.push() over HTTP (batches of up to protocol.MAX_PUSH events, signed):
+    events/s, end to end from the first request to the last reply; also the CPU seconds of the head
+    office process, of PostgreSQL, and of the terminals' side (this process), to show where the time
+    goes; then how long head office's projector (in the server, in the background) takes after the
+    last reply to have applied every pushed event;
 (b) raw: the same rows (read back from head office's events table) inserted with INSERT ... ON
     CONFLICT DO NOTHING into a table of the same shape in the same database, 500 rows a
-    transaction, through the same storage layer: rows/s, and push / raw;
+    transaction, through the same storage layer, with head office idle: rows/s, and push / raw;
 (c) catch-up: a terminal that pulled the feed, then queued `--catchup` events offline (default
     100,000) while (a) ran, runs SyncClient.sync_once() until nothing is waiting: seconds, and its
     push and pull parts (the pull brings every member changed since: its own and (a)'s).
@@ -49,8 +51,9 @@ for p in (ROOT, ROOT / "bench", ROOT / "tests" / "sync"):
 import sync_workload  # noqa: E402
 from bench_core import machine  # noqa: E402
 from ho_servers import HeadOffice, PgCluster, pg_bin  # noqa: E402  (tests/sync: the servers the tests start)
+from sync import protocol  # noqa: E402
 from sync.client import SyncClient  # noqa: E402
-from sync.headoffice import enroll  # noqa: E402
+from sync.headoffice import enroll, projector  # noqa: E402
 from sync.headoffice.db import Database  # noqa: E402
 from terminal.services import replica  # noqa: E402
 from terminal.services.context import open_terminal  # noqa: E402
@@ -80,6 +83,7 @@ class BackendResult:
     push_events: int = 0
     push_seconds: float = 0.0
     push_cpu: dict[str, float] = field(default_factory=dict)  # process -> CPU seconds during (a)
+    applied_seconds: float = 0.0  # after (a)'s last reply, until head office applied every event
     raw_rows: int = 0
     raw_seconds: float = 0.0
     catchup_events: int = 0
@@ -258,6 +262,16 @@ def measure_push(dirs: Sequence[Path]) -> tuple[int, float]:
     return queued, seconds
 
 
+def measure_applied(db: Database, timeout: float = 600.0) -> float:
+    """Seconds until head office's background projector has applied every stored event (polled)."""
+    started = time.perf_counter()
+    while projector.behind(db):
+        if time.perf_counter() - started > timeout:
+            raise RuntimeError("head office did not apply the pushed events")
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
 def measure_raw(db: Database, terminal_ids: Sequence[str], batch: int = 500) -> tuple[int, float]:
     """The rows head office stored for these terminals, inserted again with INSERT ... ON CONFLICT
     DO NOTHING into a table of the events table's shape, `batch` rows a transaction."""
@@ -357,6 +371,8 @@ def run_backend(backend: str, streams: Streams, folder: Path, cluster: PgCluster
         result.push_cpu = CpuMeter.delta(before, meter.sample())
         out(f"  {backend}: (a) pushed {result.push_events:,} events in {result.push_seconds:.2f} s"
             f" = {result.push_rate:,.0f} events/s")
+        result.applied_seconds = measure_applied(db)
+        out(f"  {backend}:     head office applied them all {result.applied_seconds:.2f} s after the last reply")
         ids = [g.terminal_id for g in streams.pushers]
         result.raw_rows, result.raw_seconds = measure_raw(db, ids)
         out(f"  {backend}: (b) raw INSERT ... ON CONFLICT DO NOTHING of the same {result.raw_rows:,} rows in"
@@ -393,6 +409,7 @@ def summary_table(results: Sequence[BackendResult]) -> str:
         rows += [
             f"{r.backend:<11}{'(a) push, SyncClient over HTTP':<34}{r.push_rate:>11,.0f} ev/s"
             f"{'>= ' + format(PUSH_TARGET, ',.0f'):>14}  {'PASS' if r.push_rate >= PUSH_TARGET else 'MISS'}",
+            f"{r.backend:<11}{'    then applied by head office in':<34}{r.applied_seconds:>14.1f} s{'':>14}  info",
             f"{r.backend:<11}{'(b) raw INSERT ON CONFLICT':<34}{r.raw_rate:>11,.0f} ev/s{'':>14}  info",
             f"{r.backend:<11}{'    push / raw':<34}{r.ratio:>16.2f}{'':>14}  info",
             f"{r.backend:<11}{'(c) catch-up ' + format(r.catchup_events, ',') + ' events':<34}"
@@ -444,8 +461,8 @@ def run(args: argparse.Namespace, out: Callable[[str], None] = print) -> list[Ba
             out(f"{r.backend}: head office events by status: "
                 + ", ".join(f"{k} {v:,}" for k, v in r.stored.items()))
         out("")
-        out(f"summary ({args.terminals} x {args.events:,} events pushed at once in 500-event batches; catch-up of"
-            f" {args.catchup:,})")
+        out(f"summary ({args.terminals} x {args.events:,} events pushed at once in batches of up to"
+            f" {protocol.MAX_PUSH:,}; catch-up of {args.catchup:,})")
         out(summary_table(results))
         missed = [f"{r.backend} {text}" for r in results for text, ok in r.checks() if not ok]
         out(f"overall: {'PASS' if not missed else 'MISS'}   total run {time.perf_counter() - total:.1f} s"

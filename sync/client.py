@@ -4,7 +4,12 @@ Every request after enroll is signed with the device key. Head office unreachabl
 a timeout, a 5xx) is the known error 'headoffice_unreachable'; a 4xx is 'sync_refused' with head
 office's reason; a reply that does not parse is 'headoffice_bad_reply'. Nothing here runs on the
 GUI thread: the app runs sync.loop.SyncLoop, the CLI runs `pos-terminal sync`.
-The terminal core takes plain dicts; this module converts the wire models.
+The terminal core takes plain dicts; this module checks replies against the wire models.
+
+Push sends up to protocol.MAX_PUSH events a request (MAX_BATCH to a head office that refuses more),
+over one keep-alive session. A seq gap (head office holds less than this terminal was told, e.g. the
+terminal was restored from an old backup) is mended by itself: the terminal takes head office's
+acked_seq from the 409 and resends from there. Pull fetches the next page while it applies one.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import json
 import logging
 import secrets
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import orjson
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, ValidationError
@@ -35,13 +42,14 @@ MAX_PULL_PAGES = 10_000  # a guard against a feed that never ends, far above any
 M = TypeVar("M", bound=BaseModel)
 
 
-def sign_request(key: DeviceKey, terminal_id: str, method: str, path: str, body: bytes, *,
+def sign_request(key: DeviceKey | Ed25519PrivateKey, terminal_id: str, method: str, path: str, body: bytes, *,
                  timestamp: float | None = None, nonce: str | None = None) -> dict[str, str]:
     """The four X-POS-* headers for one request. `path` is the URL path with its query string."""
     ts = str(int(time.time() if timestamp is None else timestamp))
     nonce = nonce or secrets.token_hex(16)
     message = protocol.signing_message(method, path, body, ts, nonce)
-    signature = Ed25519PrivateKey.from_private_bytes(key.private_raw).sign(message)
+    private = key if isinstance(key, Ed25519PrivateKey) else Ed25519PrivateKey.from_private_bytes(key.private_raw)
+    signature = private.sign(message)
     return {
         protocol.HEADER_TERMINAL: terminal_id,
         protocol.HEADER_TIMESTAMP: ts,
@@ -81,11 +89,23 @@ class SyncClient:
         self.base_url = (base_url or terminal.store.setting("headoffice_url") or "").rstrip("/")
         self.session = session or requests.Session()
         self.timeout = timeout
+        self.batch = protocol.MAX_PUSH  # events per push; MAX_BATCH once a head office refuses more
+        self._key: Ed25519PrivateKey | None = None  # the device key, read once (pull signs from a helper thread)
+
+    def _signing_key(self) -> Ed25519PrivateKey:
+        if self._key is None:
+            self._key = Ed25519PrivateKey.from_private_bytes(self.t.device_key().private_raw)
+        return self._key
 
     # -- transport ----------------------------------------------------------------------------
     def _call(self, method: str, path: str, doc: dict[str, Any] | bytes | None, model: type[M], *,
               signed: bool = True) -> M:
         """`doc`: the JSON body as a dict, or already encoded (bytes)."""
+        return self._exchange(method, path, doc, model, signed=signed)[0]
+
+    def _exchange(self, method: str, path: str, doc: dict[str, Any] | bytes | None, model: type[M], *,
+                  signed: bool = True) -> tuple[M, bytes]:
+        """_call(), and the reply's bytes."""
         if not self.base_url:
             raise PosError("not_enrolled")
         url = self.base_url + path
@@ -96,7 +116,7 @@ class SyncClient:
         if doc is not None:
             headers["Content-Type"] = "application/json"
         if signed:
-            headers.update(sign_request(self.t.device_key(), self.t.terminal_id, method, signed_path, body))
+            headers.update(sign_request(self._signing_key(), self.t.terminal_id, method, signed_path, body))
         try:
             resp = self.session.request(method, url, data=body if doc is not None else None, headers=headers,
                                         timeout=self.timeout, allow_redirects=False)
@@ -109,19 +129,20 @@ class SyncClient:
         if resp.status_code != 200:
             raise PosError("headoffice_bad_reply", detail=f"HTTP {resp.status_code} from {path}")
         try:
-            return model.model_validate_json(resp.content)
+            return model.model_validate_json(resp.content), resp.content
         except ValidationError as exc:
             raise PosError("headoffice_bad_reply", detail=f"{path}: {exc.error_count()} problem(s), "
                                                           f"first: {exc.errors()[0]['msg']}") from None
 
     @staticmethod
     def _refused(resp: requests.Response) -> PosError:
+        acked: int | None = None
         try:
             problem = protocol.Problem.model_validate_json(resp.content)
-            reason, code = problem.reason, problem.code
+            reason, code, acked = problem.reason, problem.code, problem.acked_seq
         except ValidationError:
             reason, code = (resp.text or "").strip()[:200] or f"HTTP {resp.status_code}", "unknown"
-        return PosError("sync_refused", reason=reason, problem=code, status=resp.status_code)
+        return PosError("sync_refused", reason=reason, problem=code, status=resp.status_code, acked_seq=acked)
 
     # -- the three operations -----------------------------------------------------------------
     def enroll(self, code: str, name: str | None = None) -> dict[str, Any]:
@@ -148,14 +169,28 @@ class SyncClient:
                 "rules_version": reply.rules_version, "headoffice_url": self.base_url}
 
     def push(self) -> int:
-        """Send the outbox in batches of up to MAX_BATCH until head office holds everything;
-        returns how many events were sent. Each reply's acked_seq is stored at once."""
+        """Send the outbox in batches of up to self.batch until head office holds everything;
+        returns how many events were sent. Each reply's acked_seq is stored at once. Head office
+        may say it holds less than before (a reply's acked_seq, or a seq gap's): the rest is resent
+        from there, once."""
         t = self.t
         sent, setbacks = 0, 0
-        while batch := replica.outbox_json(t, protocol.MAX_BATCH):
+        while batch := replica.outbox_json(t, self.batch):
             before = replica.acked_seq(t)
             body = ('{"events":[' + ",".join(batch) + "]}").encode()
-            reply = self._call("POST", "/v1/events", body, protocol.PushResponse)
+            try:
+                reply = self._call("POST", "/v1/events", body, protocol.PushResponse)
+            except PosError as exc:
+                problem, held = exc.params.get("problem"), exc.params.get("acked_seq")
+                if problem == "batch_too_large" and self.batch > protocol.MAX_BATCH:
+                    self.batch = protocol.MAX_BATCH  # a head office of protocol v1's first limit
+                    continue
+                if problem == "seq_gap" and isinstance(held, int) and held < before and setbacks == 0:
+                    setbacks += 1
+                    log.warning("head office holds seqs through %s, not %s: resending from %s", held, before, held + 1)
+                    replica.mark_acked(t, held)
+                    continue
+                raise
             for result in reply.results:
                 if result.status == "quarantined":
                     log.warning("head office quarantined event seq %s: %s", result.seq, result.reason)
@@ -169,25 +204,35 @@ class SyncClient:
                     raise PosError("sync_refused", reason=f"head office went back to seq {after}")
         return sent
 
+    def _page(self, cursor: int) -> tuple[protocol.PullResponse, bytes]:
+        return self._exchange("GET", f"/v1/changes?cursor={cursor}&limit={PULL_LIMIT}", None, protocol.PullResponse)
+
     def pull(self) -> int:
         """Apply every change after the cursor, page by page (each page and its cursor commit
-        together); returns how many changes were applied."""
+        together; the next page is fetched while one is applied); returns how many changes were
+        applied. Head office's word on this terminal's quarantined events is logged."""
         t = self.t
         applied = 0
         cursor = replica.pull_cursor(t)
-        for _ in range(MAX_PULL_PAGES):
-            reply = self._call("GET", f"/v1/changes?cursor={cursor}&limit={PULL_LIMIT}", None,
-                               protocol.PullResponse)
-            changes = [c.model_dump(mode="json") for c in reply.changes]
-            skipped = replica.apply_page(t, changes, reply.cursor)
-            for s in skipped:
-                log.warning("skipped change %s (%s): %s %s", s["id"], s["kind"], s["code"], s["message"])
-            applied += len(changes) - len(skipped)
-            if not reply.more:
-                return applied
-            if reply.cursor <= cursor:
-                raise PosError("headoffice_bad_reply", detail=f"the change cursor did not move past {cursor}")
-            cursor = reply.cursor
+        self._signing_key()  # read here: the helper thread must not touch the store
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-pull") as fetcher:
+            ahead: Future[tuple[protocol.PullResponse, bytes]] = fetcher.submit(self._page, cursor)
+            for _ in range(MAX_PULL_PAGES):
+                reply, raw = ahead.result()
+                if reply.more and reply.cursor > cursor:
+                    ahead = fetcher.submit(self._page, reply.cursor)
+                for q in reply.quarantined:
+                    log.warning("head office quarantined event seq %s: %s", q.seq, q.reason)
+                changes = orjson.loads(raw)["changes"]  # the reply as sent (checked above), as plain dicts
+                skipped = replica.apply_page(t, changes, reply.cursor)
+                for s in skipped:
+                    log.warning("skipped change %s (%s): %s %s", s["id"], s["kind"], s["code"], s["message"])
+                applied += len(changes) - len(skipped)
+                if not reply.more:
+                    return applied
+                if reply.cursor <= cursor:
+                    raise PosError("headoffice_bad_reply", detail=f"the change cursor did not move past {cursor}")
+                cursor = reply.cursor
         raise PosError("headoffice_bad_reply", detail="the change feed did not end")
 
     def sync_once(self) -> dict[str, Any]:

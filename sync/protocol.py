@@ -11,17 +11,32 @@ Every request after enroll carries these headers, and the signature covers
 - X-POS-Nonce: 32 hex chars, never reused by that terminal within the skew window
 - X-POS-Signature: base64url (no padding) Ed25519 signature
 
-Push (POST /v1/events): the terminal's unacknowledged events in seq order, 1..MAX_BATCH per request,
-contiguous, starting at or below head office's next expected seq (resent events are fine). Events
-must be the authenticated terminal's own. Head office stores each event_id once, forever; the same
-event_id (or terminal_id+seq) with a different body is refused (409). A seq gap is refused (409).
-Well-formed events that cannot be applied are stored as 'quarantined' and acknowledged. The reply,
-sent after commit, gives acked_seq = the highest contiguous seq head office holds for the terminal.
+Push (POST /v1/events): the terminal's unacknowledged events in seq order, 1..MAX_PUSH per request
+(a terminal sends up to MAX_PUSH while it catches up; head office refuses more with 413
+batch_too_large, and a terminal talking to an older head office, whose limit was MAX_BATCH, falls back
+to MAX_BATCH), contiguous, starting at or below head office's next expected seq (resent events are
+fine). Events must be the authenticated terminal's own. Head office stores each event_id once,
+forever; the same event_id (or terminal_id+seq) with a different body is refused (409). A seq gap is
+refused (409 seq_gap) with the Problem's `acked_seq` = the highest contiguous seq head office holds
+for the terminal, so a terminal restored from an old backup resends from acked_seq + 1. The reply,
+sent after commit, gives acked_seq = the highest contiguous seq head office holds for the terminal,
+and per event: 'stored' (new: stored durably, exactly once), or 'duplicate' (held already; its
+`reason` says why if head office quarantined it).
+Head office applies stored events to its projections (balances, lots, tiers, conflicts, the change
+feed) after the reply, in arrival order, and always before it answers anything that reads them. A
+well-formed event that cannot be applied (unknown member, say) is then stored as 'quarantined' and
+stays acknowledged, so one bad event never jams the queue: the terminal learns it from the next pull
+(PullResponse.quarantined, each once in the feed's order) or from a resend ('duplicate' with the
+reason).
 
 Pull (GET /v1/changes?cursor=C&limit=N): changes after the cursor, oldest first. A change is a whole
 snapshot of one thing (member, terminal_key, rules), so applying the latest one is enough. A member
 snapshot's `includes_seq` says through which of *the requesting terminal's* seqs it includes that
-terminal's events: the terminal adds only its own events with seq > includes_seq on top.
+terminal's events: the terminal adds only its own events with seq > includes_seq on top. Every
+event pushed before the pull is applied in what it returns. `quarantined` lists the requesting
+terminal's events head office could not apply, found since the cursor.
+
+Compatibility: fields are only ever added (with defaults), never renamed or dropped.
 """
 
 from __future__ import annotations
@@ -34,7 +49,8 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 VERSION = 1
-MAX_BATCH = 500
+MAX_BATCH = 500  # the batch of protocol v1's first head offices (their 413 limit)
+MAX_PUSH = 5000  # the most events one push may carry (413 above)
 MAX_SKEW_S = 300
 HEADER_TERMINAL = "X-POS-Terminal"
 HEADER_TIMESTAMP = "X-POS-Timestamp"
@@ -76,7 +92,7 @@ class EnrollResponse(_Wire):
 
 
 class PushRequest(_Wire):
-    events: list[WireEvent] = Field(min_length=1, max_length=MAX_BATCH)
+    events: list[WireEvent] = Field(min_length=1, max_length=MAX_PUSH)
 
 
 class EventResult(_Wire):
@@ -149,7 +165,11 @@ class MemberSnapshot(_Wire):
     coupons: list[CouponRecord]
     cards: list[CardRecord]
     bonus_months: dict[str, int]  # "2026-11" -> points
-    stored_value_fen: int = 0  # balance of stored_value_topup - stored_value_spent {amount_fen}; may be < 0
+    stored_value_fen: int = 0  # topup + refunded - spent {amount_fen}; may be < 0
+    paid_tier: str | None = None  # the paid membership (membership_purchased) ending last, if any
+    paid_until: str | None = None  # ISO time its period ends (exclusive); `tier` counts it while in force
+    marketing_consent: bool | None = None  # member_consent, last writer wins; None: never given
+    consent_at: str | None = None  # ISO time of that consent event
 
 
 class TerminalKey(_Wire):
@@ -176,6 +196,7 @@ class PullResponse(_Wire):
     cursor: int  # pass back as ?cursor= next time
     more: bool
     changes: list[Change]
+    quarantined: list[EventResult] = []  # the requesting terminal's events found unappliable since the cursor
 
 
 class Health(_Wire):
@@ -187,10 +208,12 @@ class Health(_Wire):
 
 
 class Problem(_Wire):
-    """Every 4xx body: a stable code and a reason a person can read."""
+    """Every 4xx body: a stable code and a reason a person can read (and, with 409 seq_gap, the
+    highest contiguous seq head office holds for the terminal)."""
 
     code: str
     reason: str
+    acked_seq: int | None = None
 
 
 # -- signing ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Head office administration, as the CLI (and tests) use it: terminals, rules, conflicts, members."""
+"""Head office administration, as the CLI (and tests) use it: terminals, rules, conflicts, members.
+What reads the projections (conflicts, members) has the projector catch up first."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sync.headoffice import conflicts, feed, members, rulesdb, snapshot
+from sync.headoffice import conflicts, feed, members, projector, rulesdb, snapshot
 from sync.headoffice.db import Database
 from sync.headoffice.timekeys import text
 from terminal import phone as phones
@@ -62,6 +63,7 @@ def load_rules(db: Database, path: Path) -> dict[str, Any]:
 def conflict_list(db: Database, kind: str | None = None) -> list[dict[str, Any]]:
     if kind is not None and kind not in conflicts.KINDS:
         raise AdminError("input_invalid", f"kind is one of {', '.join(conflicts.KINDS)}")
+    projector.catch_up(db)
     with db.read() as tx:
         return conflicts.listing(tx, kind)
 
@@ -85,6 +87,7 @@ def find(tx: Any, query: str) -> list[str]:
 
 
 def member_docs(db: Database, query: str, now: datetime) -> list[dict[str, Any]]:
+    projector.catch_up(db)  # at head office's time, as the server applies them
     with db.read() as tx:
         ids = find(tx, query)
         if not ids:

@@ -5,22 +5,28 @@ POST /v1/events   (signed push)                  -> PushResponse, sent after com
 GET  /v1/changes  (signed pull: cursor, limit)   -> PullResponse
 GET  /v1/health   (unsigned)                     -> Health
 Every 4xx/5xx body is a protocol.Problem {code, reason}.
+
+Pushed events are applied to the projections by the projector (projector.py): in a background
+thread of this process once pushes pause, and before every pull. Push and pull replies are
+serialized in one call each (orjson), not through the response models, which document them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from typing import Annotated, Any, Callable
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from sync import protocol
-from sync.headoffice import auth, enroll, ingest, snapshot
+from sync.headoffice import auth, enroll, ingest, projector, pull
 from sync.headoffice.db import Database
 from sync.headoffice.problems import Refused
 
@@ -32,8 +38,9 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: {"model": protocol.Problem, "description": "not authentic: unsigned, unknown terminal, bad signature,"
           " stale timestamp or replayed nonce"},
     403: {"model": protocol.Problem, "description": "revoked terminal, or events of another terminal"},
-    409: {"model": protocol.Problem, "description": "seq gap, or an event id/seq already held with another body"},
-    413: {"model": protocol.Problem, "description": "batch or body too large"},
+    409: {"model": protocol.Problem, "description": "seq gap (with acked_seq: resend from acked_seq + 1), or an"
+          " event id/seq already held with another body"},
+    413: {"model": protocol.Problem, "description": f"batch (over {protocol.MAX_PUSH} events) or body too large"},
     422: {"model": protocol.Problem, "description": "not JSON, or not the schema"},
 }
 
@@ -56,8 +63,13 @@ def _inline_defs(schema: dict[str, Any]) -> dict[str, Any]:
     return walk(schema)
 
 
-def _problem(status: int, code: str, reason: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content=protocol.Problem(code=code, reason=reason).model_dump())
+def _problem(status: int, code: str, reason: str, **extra: Any) -> JSONResponse:
+    problem = protocol.Problem(code=code, reason=reason, **extra)
+    return JSONResponse(status_code=status, content=problem.model_dump(exclude_none=True))
+
+
+def _json(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
 
 
 async def _body(request: Request) -> bytes:
@@ -98,18 +110,31 @@ async def signed(
 Signed = Annotated[tuple[auth.Authenticated, bytes], Depends(signed)]
 
 
-def create_app(db: Database, clock: Clock | None = None) -> FastAPI:
+def create_app(db: Database, clock: Clock | None = None, *, background: bool = True) -> FastAPI:
+    """`background`: run the projector in a thread of this process (else only pulls run it)."""
     now: Clock = clock or (lambda: datetime.now(timezone.utc))
+    projecting = projector.Background(db, now) if background else None
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if projecting is not None:
+            projecting.start()
+        try:
+            yield
+        finally:
+            if projecting is not None:
+                projecting.stop()
+
     app = FastAPI(
         title="POS head office", version=f"{protocol.VERSION}",
-        description=(protocol.__doc__ or "").strip(),
+        description=(protocol.__doc__ or "").strip(), lifespan=lifespan,
     )
     app.state.db = db
     app.state.clock = now
 
     @app.exception_handler(Refused)
     async def _refused(_: Request, exc: Refused) -> JSONResponse:
-        return _problem(exc.status, exc.code, exc.reason)
+        return _problem(exc.status, exc.code, exc.reason, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -145,21 +170,24 @@ def create_app(db: Database, clock: Clock | None = None) -> FastAPI:
 
     @app.post("/v1/events", response_model=protocol.PushResponse, responses=_PROBLEMS, tags=["sync"],
               openapi_extra=push_body)
-    def push(signed_request: Signed) -> protocol.PushResponse:
+    def push(signed_request: Signed) -> Response:
         """Push events in seq order (PushRequest). Answered after commit with acked_seq."""
         who, body = signed_request
-        return ingest.push(db, who, body, now())
+        if projecting is None:
+            return _json(ingest.push(db, who, body, now()).json())
+        with projecting.pushing():
+            return _json(ingest.push(db, who, body, now()).json())
 
     @app.get("/v1/changes", response_model=protocol.PullResponse, responses=_PROBLEMS, tags=["sync"])
     def changes(
         signed_request: Signed,
         cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> protocol.PullResponse:
-        """Snapshots of what changed after the cursor, oldest first."""
+    ) -> Response:
+        """Snapshots of what changed after the cursor, oldest first (every pushed event applied)."""
         who, _ = signed_request
         auth.record_nonce_alone(db, who, now())
-        return snapshot.changes(db, who.terminal_id, cursor, limit, now())
+        return _json(pull.changes(db, who.terminal_id, cursor, limit, now()))
 
     return app
 

@@ -5,12 +5,15 @@ Payloads read (the terminal's, see terminal/services): sale {sale_id, payable_fe
 refund {refund_id, sale_id, refund_fen, ...}, coupon_issued {code, template, valid_from, valid_to,
 issue_key}, coupon_redeemed {code, sale_id}, card_issued {card_id, key_id, payload},
 card_revoked {card_id, replaced_by}, bonus_awarded {points, month, ...}, the point kinds of
-terminal.lots, stored_value_topup / stored_value_spent {amount_fen}, and the profile kinds of
-members.py. tier_changed (the terminal's provisional view) and rules_loaded are kept, not applied.
+terminal.lots, the stored-value kinds {amount_fen} (stored_value_topup {amount_fen = paid_fen +
+bonus_fen, paid_fen, bonus_fen, pay_method} and stored_value_refunded {amount_fen, sale_id,
+refund_id} credit, stored_value_spent debits), membership_purchased (memberships.py), and the profile
+kinds of members.py. tier_changed (the terminal's provisional view) and rules_loaded are kept, not
+applied.
 
-Handlers read and write through `st` (staged.Staged), the batch's set-wise view of the projections:
-what they look up was loaded for the whole batch, what they write is buffered and written in bulk
-after the batch's last event. `apply_batch` runs the batch's fresh events in seq order.
+Handlers read and write through `st` (staged.Staged), the chunk's set-wise view of the projections:
+what they look up was loaded for the whole chunk, what they write is buffered and written in bulk
+after the chunk's last event. `apply_batch` runs the chunk's events in arrival order.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from sync.headoffice import conflicts, members
+from sync.headoffice import conflicts, members, memberships
 from sync.headoffice.batch import Batch, Quarantine
 from sync.headoffice.staged import Staged
 from sync.headoffice.timekeys import parse, text
 from terminal import lots
 
-STORED_VALUE_KINDS = ("stored_value_topup", "stored_value_spent")
+STORED_VALUE_KINDS = ("stored_value_topup", "stored_value_refunded", "stored_value_spent")
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _INT64 = 2**63 - 1
 
@@ -185,12 +188,18 @@ def profile(st: Staged, ev: Any, batch: Batch) -> None:
             raise Quarantine(f"member_updated takes {', '.join(members.PROFILE_FIELDS)}")
         if p.get("phone") is not None:
             members._normalize_phone(p["phone"])
+    if ev.kind == "member_consent":
+        members.consent_of(ev.payload, ev.at)
     canonical = _member(st, ev, batch)
     batch.profile.add(canonical)
 
 
 def member_registered(st: Staged, ev: Any, batch: Batch) -> None:
     members.register_staged(st, ev, batch)
+
+
+def membership_purchased(st: Staged, ev: Any, batch: Batch) -> None:
+    memberships.purchased(st, ev, batch, _member)
 
 
 def kept(st: Staged, ev: Any, batch: Batch) -> None:
@@ -205,6 +214,8 @@ HANDLERS: dict[str, Callable[[Staged, Any, Batch], None]] = {
     "member_erased": profile,
     "member_blacklisted": profile,
     "member_unblacklisted": profile,
+    "member_consent": profile,
+    "membership_purchased": membership_purchased,
     "sale": sale,
     "refund": refund,
     "coupon_issued": coupon_issued,
@@ -226,8 +237,8 @@ def apply_event(st: Staged, ev: Any, batch: Batch) -> None:
 
 
 def apply_batch(tx: Any, events: list[Any], batch: Batch, st: Staged | None = None) -> list[tuple[str, str | None]]:
-    """Apply the batch's fresh events in seq order; (status, reason) of each. The projections are
-    read set-wise up front and written in bulk at the end (staged.Staged)."""
+    """Apply a chunk's events (batch.Stored) in arrival order; (status, reason) of each. The
+    projections are read set-wise up front and written in bulk at the end (staged.Staged)."""
     st = st or Staged(tx)
     st.prepare(events)
     out: list[tuple[str, str | None]] = []

@@ -1,9 +1,13 @@
-"""What one push batch touched, so the settle step (after all its events) recomputes only that."""
+"""What one projector chunk touched, so the settle step (after all its events) recomputes only
+that; and an event as the projector reads it back from the events table."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from sync.headoffice.timekeys import parse
 
 
 class Quarantine(Exception):
@@ -14,10 +18,26 @@ class Quarantine(Exception):
         self.reason = reason
 
 
+class Stored:
+    """A stored event, as apply.py's handlers read it (the wire event's fields, occurred_at parsed
+    on demand) with its stored time texts (`at`, `at_key`) and row id."""
+
+    __slots__ = ("id", "event_id", "terminal_id", "seq", "kind", "at", "at_key", "member_id", "staff_id", "payload")
+
+    def __init__(self, row: tuple[Any, ...], payload: dict[str, Any]) -> None:
+        (self.id, self.event_id, self.terminal_id, self.seq, self.kind, self.at, self.at_key, self.member_id,
+         self.staff_id) = row[:9]
+        self.payload = payload
+
+    @property
+    def occurred_at(self) -> datetime:
+        return parse(self.at)
+
+
 @dataclass
 class Batch:
-    terminal_id: str
     now: datetime
+    upto: int  # events with id <= upto are applied once this chunk commits (readers' bound)
     touched: set[str] = field(default_factory=set)  # member ids whose snapshot changed (feed)
     profile: set[str] = field(default_factory=set)  # profile events: recompute last-writer-wins
     regrouped: set[str] = field(default_factory=set)  # merged: tiers replayed from registration

@@ -2,8 +2,10 @@
 current snapshot of each distinct key changed after the cursor, oldest change first.
 
 Kinds: 'member' (key: the canonical member id at the time), 'terminal_key' (key: terminal id),
-'rules' (key: 'active'). Appends happen only inside Database.write(), whose lock makes feed ids
-follow commit order on PostgreSQL too (see db.py), so "id > cursor" never skips a row.
+'rules' (key: 'active'), 'quarantine' (key: the event id of an event the projector could not apply;
+sent to its own terminal only, as PullResponse.quarantined). Appends happen only inside
+Database.write(), whose lock makes feed ids follow commit order on PostgreSQL too (see db.py), so
+"id > cursor" never skips a row.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any, Iterable
 
 from sync.headoffice.timekeys import utcnow, text
 
-KINDS = ("member", "terminal_key", "rules")
+KINDS = ("member", "terminal_key", "rules", "quarantine")
 
 
 def append(tx: Any, kind: str, key: str) -> None:

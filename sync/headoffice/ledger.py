@@ -1,6 +1,7 @@
 """A member's ledger at head office: the stored point (and stored value) events of the member and
 all its aliases, in the one deterministic order (occurred_at, terminal_id, seq), folded with the
-terminal's own terminal.lots. Quarantined events never count."""
+terminal's own terminal.lots. Quarantined events never count, nor events the projector has not
+applied yet (id > upto, see projector.py)."""
 
 from __future__ import annotations
 
@@ -16,26 +17,27 @@ from sync.headoffice.timekeys import parse
 from terminal import lots
 
 POINT_KINDS = tuple(sorted(lots.POINT_KINDS))
-SV_KINDS = ("stored_value_topup", "stored_value_spent")
+SV_CREDITS = ("stored_value_topup", "stored_value_refunded")  # amount_fen added; stored_value_spent takes it
+SV_KINDS = (*SV_CREDITS, "stored_value_spent")
 
 
-def rows(tx: Any, ids: Sequence[str], kinds: Sequence[str]) -> list[dict[str, Any]]:
+def rows(tx: Any, ids: Sequence[str], kinds: Sequence[str], upto: int) -> list[dict[str, Any]]:
     return tx.all(
         "SELECT event_id, terminal_id, seq, kind, occurred_at, payload FROM events"
-        f" WHERE member_id IN {marks(ids)} AND status = 'stored' AND kind IN {marks(kinds)}"
+        f" WHERE member_id IN {marks(ids)} AND status = 'stored' AND kind IN {marks(kinds)} AND id <= ?"
         " ORDER BY occurred_key, terminal_id, seq",
-        (*ids, *kinds),
+        (*ids, *kinds, upto),
     )
 
 
-def rows_in(tx: Any, ids: Sequence[str], kinds: Sequence[str]) -> list[dict[str, Any]]:
+def rows_in(tx: Any, ids: Sequence[str], kinds: Sequence[str], upto: int) -> list[dict[str, Any]]:
     """rows() of many member ids at once, with member_id and occurred_key (callers split by member
     and sort each by order())."""
     return tx.all_in(
         "SELECT member_id, event_id, terminal_id, seq, kind, occurred_at, occurred_key, payload FROM events"
-        " WHERE member_id IN {in} AND status = 'stored' AND kind IN " + marks(kinds) +
+        " WHERE member_id IN {in} AND status = 'stored' AND kind IN " + marks(kinds) + " AND id <= ?"
         " ORDER BY occurred_key, terminal_id, seq",
-        ids, kinds,
+        ids, (*kinds, upto),
     )
 
 
@@ -68,15 +70,16 @@ def points_events(event_rows: Sequence[dict[str, Any]]) -> list[lots.PointsEvent
     return out
 
 
-def points_state(tx: Any, ids: Sequence[str]) -> lots.PointsState:
-    return lots.fold(points_events(rows(tx, ids, POINT_KINDS)))
+def points_state(tx: Any, ids: Sequence[str], upto: int) -> lots.PointsState:
+    return lots.fold(points_events(rows(tx, ids, POINT_KINDS, upto)))
 
 
-def rows_of(tx: Any, group_of: dict[str, list[str]], kinds: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+def rows_of(tx: Any, group_of: dict[str, list[str]], kinds: Sequence[str],
+            upto: int) -> dict[str, list[dict[str, Any]]]:
     """rows() of many members' groups (canonical id -> its ids) in one query: canonical id -> rows."""
     owner = {m: c for c, ids in group_of.items() for m in ids}
     out: dict[str, list[dict[str, Any]]] = {c: [] for c in group_of}
-    for row in rows_in(tx, list(owner), kinds):
+    for row in rows_in(tx, list(owner), kinds, upto):
         out[owner[row["member_id"]]].append(row)
     for found in out.values():
         found.sort(key=order)
@@ -145,13 +148,13 @@ def walk(canonical: str, event_rows: Sequence[dict[str, Any]]) -> Walk:
     return result
 
 
-def stored_value_fen(tx: Any, ids: Sequence[str]) -> int:
-    return stored_value_of(rows(tx, ids, SV_KINDS))
+def stored_value_fen(tx: Any, ids: Sequence[str], upto: int) -> int:
+    return stored_value_of(rows(tx, ids, SV_KINDS, upto))
 
 
 def stored_value_of(event_rows: Sequence[dict[str, Any]]) -> int:
     total = 0
     for r in event_rows:
         amount = int(json.loads(r["payload"])["amount_fen"])
-        total += amount if r["kind"] == "stored_value_topup" else -amount
+        total += amount if r["kind"] in SV_CREDITS else -amount
     return total

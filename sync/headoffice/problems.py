@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class Refused(Exception):
     def __init__(self, status: int, code: str, reason: str) -> None:
@@ -10,6 +12,7 @@ class Refused(Exception):
         self.status = status
         self.code = code
         self.reason = reason
+        self.extra: dict[str, Any] = {}  # more Problem fields (acked_seq of a seq gap)
 
 
 def unauthorized(code: str, reason: str) -> Refused:

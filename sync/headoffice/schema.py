@@ -78,7 +78,23 @@ CREATE TABLE feed (
 CREATE INDEX feed_kind_key ON feed(kind, key)
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
+# v2: the projector (events are applied after the push reply, see projector.py): its cursor and each
+# terminal's projected seq; member_consent on members; paid memberships (membership_purchased).
+_V2 = """
+CREATE TABLE projector (last_id BIGINT NOT NULL);
+INSERT INTO projector(last_id) SELECT COALESCE(MAX(id), 0) FROM events;
+ALTER TABLE terminals ADD COLUMN projected_seq BIGINT NOT NULL DEFAULT 0;
+UPDATE terminals SET projected_seq = acked_seq;
+ALTER TABLE members ADD COLUMN marketing_consent INTEGER;
+ALTER TABLE members ADD COLUMN consent_at TEXT;
+CREATE TABLE memberships (
+    event_id TEXT PRIMARY KEY, member_id TEXT NOT NULL, tier TEXT NOT NULL, fee_fen BIGINT NOT NULL,
+    starts_at TEXT NOT NULL, ends_at TEXT NOT NULL, ends_key TEXT NOT NULL, terminal_id TEXT NOT NULL,
+    seq BIGINT NOT NULL);
+CREATE INDEX memberships_member ON memberships(member_id)
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
 LATEST = MIGRATIONS[-1][0]
 
 _ID = {

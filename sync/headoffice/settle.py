@@ -1,5 +1,5 @@
-"""After a batch's events are stored: profiles (last writer wins, merges), overdraft conflicts,
-tiers, and the feed rows, for the members the batch touched. Same transaction as the events.
+"""After a projector chunk's events are applied: profiles (last writer wins, merges), overdraft
+conflicts, tiers, and the feed rows, for the members the chunk touched. Same transaction.
 
 Set-wise: each step reads what it needs for all the batch's members at once (canonical ids, groups,
 ledgers, spends) and writes in bulk; the per-member logic is the same as one member at a time, in
@@ -27,8 +27,8 @@ def settle(tx: Any, batch: Batch) -> set[str]:
     """Returns the canonical ids whose snapshot changed (each got a feed row)."""
     for member_id in sorted(_canon(tx, batch.profile)):
         members.recompute_profile(tx, member_id, batch)
-    points_overdrafts(tx, sorted(_canon(tx, batch.redeemed)))
-    stored_value_overdrafts(tx, sorted(_canon(tx, batch.sv_spent)))
+    points_overdrafts(tx, sorted(_canon(tx, batch.redeemed)), batch.upto)
+    stored_value_overdrafts(tx, sorted(_canon(tx, batch.sv_spent)), batch.upto)
     programme = rulesdb.programme(tx)
     resolved = members.resolve_many(tx, batch.regrouped | batch.touched | set(batch.spend_keys))
     regrouped = {c for c in (resolved[i] for i in batch.regrouped) if c is not None}
@@ -46,9 +46,9 @@ def settle(tx: Any, batch: Batch) -> set[str]:
     return touched
 
 
-def _ledgers(tx: Any, canonicals: list[str], kinds: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+def _ledgers(tx: Any, canonicals: list[str], kinds: tuple[str, ...], upto: int) -> dict[str, list[dict[str, Any]]]:
     """ledger.rows() of each member's group, for many members in one query."""
-    return ledger.rows_of(tx, members.groups(tx, canonicals), kinds)
+    return ledger.rows_of(tx, members.groups(tx, canonicals), kinds, upto)
 
 
 def _redemptions_near(redemptions: list[dict[str, Any]], at: Any, unit: str) -> dict[str, Any]:
@@ -62,17 +62,13 @@ def _redemptions_near(redemptions: list[dict[str, Any]], at: Any, unit: str) -> 
     return by_terminal
 
 
-def points_overdrafts(tx: Any, canonicals: list[str]) -> None:
+def points_overdrafts(tx: Any, canonicals: list[str], upto: int) -> None:
     if not canonicals:
         return
     found: list[tuple[Any, ...]] = []
-    for canonical, rows in _ledgers(tx, canonicals, ledger.POINT_KINDS).items():
+    for canonical, rows in _ledgers(tx, canonicals, ledger.POINT_KINDS, upto).items():
         found.extend(_points_overdraft(canonical, rows))
     tx.many(conflicts.INSERT, found)
-
-
-def points_overdraft(tx: Any, canonical: str) -> None:
-    points_overdrafts(tx, [canonical])
 
 
 def _points_overdraft(canonical: str, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -88,17 +84,13 @@ def _points_overdraft(canonical: str, rows: list[dict[str, Any]]) -> list[tuple[
     }) for r, before in walked.over]
 
 
-def stored_value_overdrafts(tx: Any, canonicals: list[str]) -> None:
+def stored_value_overdrafts(tx: Any, canonicals: list[str], upto: int) -> None:
     if not canonicals:
         return
     found: list[tuple[Any, ...]] = []
-    for canonical, rows in _ledgers(tx, canonicals, ledger.SV_KINDS).items():
+    for canonical, rows in _ledgers(tx, canonicals, ledger.SV_KINDS, upto).items():
         found.extend(_stored_value_overdraft(canonical, rows))
     tx.many(conflicts.INSERT, found)
-
-
-def stored_value_overdraft(tx: Any, canonical: str) -> None:
-    stored_value_overdrafts(tx, [canonical])
 
 
 def _stored_value_overdraft(canonical: str, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -107,7 +99,7 @@ def _stored_value_overdraft(canonical: str, rows: list[dict[str, Any]]) -> list[
     out: list[tuple[Any, ...]] = []
     for row in rows:
         amount = int(json.loads(row["payload"])["amount_fen"])
-        if row["kind"] == "stored_value_topup":
+        if row["kind"] in ledger.SV_CREDITS:  # a top-up, or a refund of a sale paid by stored value
             balance += amount
             continue
         at = parse(row["occurred_at"])

@@ -1,5 +1,9 @@
-"""What a pull returns: whole snapshots (member, terminal key, rules) built in one read
-transaction, so a member's data and the requesting terminal's acked seq are from one moment."""
+"""Member snapshots (protocol.MemberSnapshot): whole, built set-wise inside one read transaction
+from the projections, bounded by the projector's cursor (projector.py), so a member's data and the
+requesting terminal's includes_seq are from one moment.
+
+`docs` builds them as plain data (what a pull sends, serialized in one call); `members_of`
+validates them as the protocol's models (the admin commands, the tests)."""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from sync import protocol
-from sync.headoffice import feed, ledger, members, rulesdb, tiering
-from sync.headoffice.db import Database
+from sync.headoffice import ledger, members, rulesdb, tiering
+from sync.headoffice.projector import applied_upto
 from sync.headoffice.timekeys import parse
-from terminal import lots, tiers
+from terminal import lots, membership, tiers
+from terminal.rules import Programme
 
 
 def points(state: lots.PointsState) -> protocol.PointsSnapshot:
@@ -36,6 +41,11 @@ def member(tx: Any, canonical: str, includes_seq: int, now: datetime) -> protoco
     return members_of(tx, [canonical], includes_seq, now)[canonical]
 
 
+def members_of(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> dict[str, protocol.MemberSnapshot]:
+    found = docs(tx, canonicals, includes_seq, now)
+    return dict(zip(found, _SNAPSHOTS.validate_python(list(found.values()))))
+
+
 def _by_owner(rows: list[dict[str, Any]], owner: dict[str, str],
               canonicals: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Rows of many members' groups (one query, in its ORDER BY) split per canonical id, keeping
@@ -49,43 +59,61 @@ def _by_owner(rows: list[dict[str, Any]], owner: dict[str, str],
 _ALL = 1 << 30  # one query for a page's ids (SQLite takes 32,766 parameters, PostgreSQL 65,535)
 
 
-def members_of(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> dict[str, protocol.MemberSnapshot]:
-    """Snapshots of many canonical members, set-wise: each table is read once for all of them, and
-    the snapshots are built as plain data and validated in one call."""
+def _tier(m: dict[str, Any], spend_rows: list[dict[str, Any]], grants: list[membership.Grant],
+          programme: Programme, now: datetime) -> tuple[str, datetime]:
+    """The tier head office shows now: the stored (earned) tier with any retention drop due by now,
+    raised to a paid membership's tier while one is in force (from the earliest such grant's start)."""
+    tier, since = m["tier"], parse(m["tier_since"])
+    if tier not in {t.id for t in programme.tiers}:
+        return tier, since
+    keys = [s["occurred_key"] for s in spend_rows]
+    zone = tiering.compare_zone(programme, now, keys)
+    spend_list = [tiering.spend_of(s["occurred_at"], int(s["qualifying_fen"]), bool(s["is_purchase"]), zone)
+                  for s in spend_rows]
+    due = tiers.retention(tier, since, spend_list, now, programme)
+    if due:
+        tier, since = due[-1].to_tier, due[-1].at
+    paid = membership.effective_tier(programme, tier, grants, now)
+    if paid != tier:
+        since = min(g.starts_at for g in grants if g.active(now) and g.tier == paid)
+        tier = paid
+    return tier, since
+
+
+def docs(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> dict[str, dict[str, Any]]:
+    """Snapshots of many canonical members as plain data (times as datetimes), set-wise: each
+    table is read once for all of them."""
     canonicals = list(dict.fromkeys(canonicals))
+    upto = applied_upto(tx)
     rows = {r["member_id"]: r for r in tx.all_in("SELECT * FROM members WHERE member_id IN {in}", canonicals,
                                                     chunk=_ALL)}
     group_of = members.groups(tx, canonicals)
     owner = {m: c for c, ids in group_of.items() for m in ids}
     ids = list(owner)
-    spends = _by_owner(tx.all_in("SELECT * FROM spends WHERE member_id IN {in} ORDER BY occurred_key, terminal_id, seq",
-                                 ids, chunk=_ALL), owner, canonicals)
-    coupons = _by_owner(tx.all_in("SELECT * FROM coupons WHERE member_id IN {in} ORDER BY issued_at, code", ids,
-                                  chunk=_ALL), owner, canonicals)
-    cards = _by_owner(tx.all_in("SELECT * FROM cards WHERE member_id IN {in} ORDER BY issued_at, card_id", ids,
-                                chunk=_ALL), owner, canonicals)
-    bonus_rows = _by_owner(tx.all_in("SELECT member_id, month, points FROM bonus_months WHERE member_id IN {in}"
-                                     " ORDER BY month", ids, chunk=_ALL), owner, canonicals)
-    point_rows = ledger.rows_of(tx, group_of, ledger.POINT_KINDS)
-    sv_rows = ledger.rows_of(tx, group_of, ledger.SV_KINDS)
+
+    def read(sql: str) -> dict[str, list[dict[str, Any]]]:
+        return _by_owner(tx.all_in(sql, ids, chunk=_ALL), owner, canonicals)
+
+    spends = read("SELECT * FROM spends WHERE member_id IN {in} ORDER BY occurred_key, terminal_id, seq")
+    coupons = read("SELECT * FROM coupons WHERE member_id IN {in} ORDER BY issued_at, code")
+    cards = read("SELECT * FROM cards WHERE member_id IN {in} ORDER BY issued_at, card_id")
+    bonus_rows = read("SELECT member_id, month, points FROM bonus_months WHERE member_id IN {in} ORDER BY month")
+    paid_rows = read("SELECT member_id, tier, starts_at, ends_at FROM memberships WHERE member_id IN {in}"
+                     " ORDER BY ends_key, event_id")
+    point_rows = ledger.rows_of(tx, group_of, ledger.POINT_KINDS, upto)
+    sv_rows = ledger.rows_of(tx, group_of, ledger.SV_KINDS, upto)
     programme = rulesdb.programme(tx)
-    known = {t.id for t in programme.tiers}
-    docs: list[dict[str, Any]] = []
+    out: dict[str, dict[str, Any]] = {}
     for canonical in canonicals:
         m = rows[canonical]
         bonus: dict[str, int] = {}
         for r in bonus_rows[canonical]:
             bonus[r["month"]] = bonus.get(r["month"], 0) + int(r["points"])
-        tier, since = m["tier"], parse(m["tier_since"])
-        if tier in known:  # a retention drop due by now shows before it is stored
-            keys = [s["occurred_key"] for s in spends[canonical]]
-            zone = tiering.compare_zone(programme, now, keys)
-            spend_list = [tiering.spend_of(s["occurred_at"], int(s["qualifying_fen"]), bool(s["is_purchase"]), zone)
-                          for s in spends[canonical]]
-            due = tiers.retention(tier, since, spend_list, now, programme)
-            if due:
-                tier, since = due[-1].to_tier, due[-1].at
-        docs.append({
+        grants = [membership.Grant(r["tier"], parse(r["starts_at"]), parse(r["ends_at"])) for r in paid_rows[canonical]]
+        last_paid = max(paid_rows[canonical], key=lambda r: parse(r["ends_at"]), default=None)
+        tier, since = _tier(m, spends[canonical], grants, programme, now)
+        consent = m["marketing_consent"]
+        out[canonical] = {
             "member_id": canonical,
             "aliases": group_of[canonical][1:],
             "phone": m["phone"],
@@ -110,58 +138,9 @@ def members_of(tx: Any, canonicals: list[str], includes_seq: int, now: datetime)
                        "revoked_at": parse(c["revoked_at"]) if c["revoked_at"] else None} for c in cards[canonical]],
             "bonus_months": bonus,
             "stored_value_fen": ledger.stored_value_of(sv_rows[canonical]),
-        })
-    return dict(zip(canonicals, _SNAPSHOTS.validate_python(docs)))
-
-
-def terminal_key(tx: Any, terminal_id: str) -> protocol.TerminalKey | None:
-    row = tx.one("SELECT terminal_id, key_id, public_key, revoked_at FROM terminals WHERE terminal_id = ?",
-                 (terminal_id,))
-    if row is None:
-        return None
-    return protocol.TerminalKey(terminal_id=row["terminal_id"], key_id=row["key_id"], public_key=row["public_key"],
-                                revoked=row["revoked_at"] is not None)
-
-
-def changes(db: Database, terminal_id: str, cursor: int, limit: int, now: datetime) -> protocol.PullResponse:
-    with db.read() as tx:
-        includes = int(tx.scalar("SELECT acked_seq FROM terminals WHERE terminal_id = ?", (terminal_id,)) or 0)
-        rows, more = feed.after(tx, cursor, limit)
-        resolved = members.resolve_many(tx, [r["key"] for r in rows if r["kind"] == "member"])
-        picked: list[tuple[int, str, str]] = []
-        sent: set[tuple[str, str]] = set()
-        for r in rows:
-            kind, k = r["kind"], r["key"]
-            if kind == "member":
-                k = resolved[k] or k
-            if (kind, k) in sent:
-                continue
-            sent.add((kind, k))
-            picked.append((int(r["last_id"]), kind, k))
-        # a member key that resolves to no member row is left out, as _change() does
-        existing = {c for c in resolved.values() if c is not None}
-        wanted = [k for _, kind, k in picked if kind == "member" and k in existing]
-        snaps = members_of(tx, wanted, includes, now) if wanted else {}
-        out: list[protocol.Change] = []
-        for change_id, kind, k in picked:
-            if kind == "member":
-                if k in snaps:
-                    out.append(protocol.Change(id=change_id, kind="member", member=snaps[k]))
-                continue
-            change = _change(tx, change_id, kind, k, includes, now)
-            if change is not None:
-                out.append(change)
-    next_cursor = int(rows[-1]["last_id"]) if rows else cursor
-    return protocol.PullResponse(cursor=next_cursor, more=more, changes=out)
-
-
-def _change(tx: Any, change_id: int, kind: str, k: str, includes: int, now: datetime) -> protocol.Change | None:
-    if kind == "member":
-        if tx.one("SELECT 1 AS x FROM members WHERE member_id = ?", (k,)) is None:
-            return None
-        return protocol.Change(id=change_id, kind="member", member=member(tx, k, includes, now))
-    if kind == "terminal_key":
-        key = terminal_key(tx, k)
-        return None if key is None else protocol.Change(id=change_id, kind="terminal_key", terminal_key=key)
-    version, toml = rulesdb.active(tx)
-    return protocol.Change(id=change_id, kind="rules", rules=protocol.RulesChange(version=version, toml=toml))
+            "paid_tier": last_paid["tier"] if last_paid else None,
+            "paid_until": last_paid["ends_at"] if last_paid else None,
+            "marketing_consent": None if consent is None else bool(consent),
+            "consent_at": m["consent_at"],
+        }
+    return out

@@ -1,12 +1,13 @@
-"""A push batch's view of the projections its events apply to: read set-wise, written in bulk.
+"""A projector chunk's view of the projections its events apply to: read set-wise, written in bulk.
 
 `prepare(events)` loads, in a handful of queries for the whole batch, everything the apply handlers
 will look at: which member ids are known and their canonical ids, the phones being registered, the
 sale/refund ids already spent, coupons and their uses, cards, and the bonus months of the members'
-groups. The handlers then read and write this in memory, in seq order, so an event sees what the
-events before it in the batch did, exactly as if each had been applied to the database one by one.
+groups. The handlers then read and write this in memory, in arrival order, so an event sees what the
+events before it in the chunk did, exactly as if each had been applied to the database one by one.
 `flush()` writes the buffered rows (members, spends, coupons and their uses, cards, bonus months,
-conflicts) in bulk, in an order that gives the same final rows as the event-by-event writes.
+memberships, conflicts) in bulk, in an order that gives the same final rows as the event-by-event
+writes.
 
 Every lookup falls back to one query when its key was not prepared, so correctness never depends on
 `prepare` having guessed the keys. A rare path that must run on the database itself (registering a
@@ -19,7 +20,6 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from sync.headoffice import conflicts, members
-from sync.headoffice.timekeys import key, text
 
 MEMBER_COLUMNS = ("member_id", "phone", "phone_last4", "name", "birthday", "tier", "tier_since", "registered_at",
                   "reg_key", "reg_terminal", "reg_seq", "reg_tier", "referrer_id", "status", "updated_at")
@@ -29,6 +29,8 @@ COUPON_COLUMNS = ("code", "member_id", "template", "issued_at", "valid_from", "v
 USE_COLUMNS = ("event_id", "code", "sale_id", "member_id", "terminal_id", "seq", "occurred_at", "occurred_key")
 CARD_COLUMNS = ("card_id", "member_id", "key_id", "payload", "issued_at", "terminal_id")
 BONUS_COLUMNS = ("event_id", "member_id", "month", "points", "terminal_id", "seq")
+MEMBERSHIP_COLUMNS = ("event_id", "member_id", "tier", "fee_fen", "starts_at", "ends_at", "ends_key", "terminal_id",
+                      "seq")
 
 
 def _texts(values: Iterable[Any]) -> list[str]:
@@ -46,7 +48,6 @@ class Staged:
     def __init__(self, tx: Any) -> None:
         self.tx = tx
         self.stale = False  # set by a rare path that wrote to the database directly
-        self._when: dict[int, tuple[str, str]] = {}  # seq -> (occurred_at text, key)
         self.reset()
         self._pending()
 
@@ -72,6 +73,7 @@ class Staged:
         self.cards: list[tuple[Any, ...]] = []
         self.revoked: dict[str, tuple[Any, Any]] = {}  # card_id -> (revoked_at, replaced_by)
         self.bonus: list[tuple[Any, ...]] = []
+        self.memberships: list[tuple[Any, ...]] = []
         self.conflicts: list[tuple[Any, ...]] = []
 
     def prepare(self, events: Sequence[Any]) -> None:
@@ -128,12 +130,10 @@ class Staged:
                                  group_ids, months):
                 self._bonus.setdefault((row["member_id"], row["month"]), []).append(row)
 
-    def when(self, ev: Any) -> tuple[str, str]:
-        """(timekeys.text, timekeys.key) of the event's occurred_at, computed once per event."""
-        found = self._when.get(ev.seq)
-        if found is None:
-            found = self._when[ev.seq] = (text(ev.occurred_at), key(ev.occurred_at))
-        return found
+    @staticmethod
+    def when(ev: Any) -> tuple[str, str]:
+        """(timekeys.text, timekeys.key) of the event's occurred_at, as stored with it."""
+        return ev.at, ev.at_key
 
     # -- members --------------------------------------------------------------------------------
     def resolve_many(self, ids: Iterable[str]) -> None:
@@ -237,6 +237,10 @@ class Staged:
         self.bonus.append(row)
         self._bonus[(record["member_id"], record["month"])].append(record)
 
+    def add_membership(self, row: tuple[Any, ...]) -> None:
+        """A memberships row (MEMBERSHIP_COLUMNS): a paid membership bought."""
+        self.memberships.append(row)
+
     def conflict(self, row: tuple[Any, ...]) -> None:
         """A conflicts row (kind, ref, member_id, detail, created_at), inserted in this order."""
         self.conflicts.append(row)
@@ -256,5 +260,6 @@ class Staged:
         tx.many("UPDATE cards SET revoked_at = ?, replaced_by = ? WHERE card_id = ?",
                 [(at, by, card) for card, (at, by) in self.revoked.items()])
         tx.insert_rows("bonus_months", BONUS_COLUMNS, self.bonus)
+        tx.insert_rows("memberships", MEMBERSHIP_COLUMNS, self.memberships)
         tx.many(conflicts.INSERT, self.conflicts)
         self._pending()

@@ -29,6 +29,7 @@ class StubHeadOffice:
         self.nonces: set[str] = set()
         self.fail_with: int | None = None  # answer every request with this status
         self.page_size = 2
+        self.max_batch = protocol.MAX_PUSH  # more events in one push: 413 batch_too_large
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -65,11 +66,14 @@ class StubHeadOffice:
                      "server_time": datetime.now(timezone.utc).isoformat()}
 
     def push(self, terminal_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if len(body["events"]) > self.max_batch:
+            return 413, {"code": "batch_too_large", "reason": f"at most {self.max_batch}"}
         req = protocol.PushRequest.model_validate(body)
         held = self.events.setdefault(terminal_id, {})
         results = []
         if req.events[0].seq > self.acked(terminal_id) + 1:
-            return 409, {"code": "seq_gap", "reason": f"expected seq {self.acked(terminal_id) + 1}"}
+            return 409, {"code": "seq_gap", "reason": f"expected seq {self.acked(terminal_id) + 1}",
+                         "acked_seq": self.acked(terminal_id)}
         for ev in req.events:
             if ev.terminal_id != terminal_id:
                 return 403, {"code": "not_your_event", "reason": "events must be the terminal's own"}

@@ -91,14 +91,54 @@ def test_sync_once_pushes_everything_and_records_success(enrolled, office, admin
     assert SyncClient(enrolled).sync_once()["pushed"] == 0  # nothing left to send
 
 
-def test_push_goes_in_batches_of_max_batch(enrolled, office):
-    with enrolled.store.write():
-        for i in range(protocol.MAX_BATCH * 2 + 10):
-            enrolled.emit("note_added", at("2026-11-02 09:00"), None, None, {"n": i})
-    pushed = SyncClient(enrolled).push()
-    assert pushed == protocol.MAX_BATCH * 2 + 10
-    assert [r for r in office.requests if r[1] == "/v1/events"] == [("POST", "/v1/events")] * 3
+def _notes(t, n: int) -> None:
+    with t.store.write():
+        for i in range(n):
+            t.emit("note_added", at("2026-11-02 09:00"), None, None, {"n": i})
+
+
+def test_push_sends_up_to_max_push_events_a_request(enrolled, office):
+    _notes(enrolled, protocol.MAX_PUSH + 10)
+    assert SyncClient(enrolled).push() == protocol.MAX_PUSH + 10
+    assert [r for r in office.requests if r[1] == "/v1/events"] == [("POST", "/v1/events")] * 2
     assert replica.acked_seq(enrolled) == _max_seq(enrolled)
+
+
+def test_push_falls_back_to_max_batch_for_an_older_head_office(enrolled, office):
+    office.max_batch = protocol.MAX_BATCH  # protocol v1's first limit: more is a 413
+    _notes(enrolled, protocol.MAX_BATCH * 2 + 10)
+    client = SyncClient(enrolled)
+    assert client.push() == protocol.MAX_BATCH * 2 + 10
+    assert client.batch == protocol.MAX_BATCH
+    assert [r for r in office.requests if r[1] == "/v1/events"] == [("POST", "/v1/events")] * 4  # one refused
+    assert replica.acked_seq(enrolled) == _max_seq(enrolled)
+
+
+def test_a_seq_gap_resends_from_head_offices_acked_seq(enrolled, office):
+    """Head office holds less than this till was told (the till restored from a backup that was
+    taken after a push head office later lost, say): the 409 says what it holds; the till resends."""
+    _notes(enrolled, 10)
+    SyncClient(enrolled).push()
+    held = office.events[enrolled.terminal_id]
+    for seq in range(6, 11):
+        del held[seq]
+    _notes(enrolled, 2)
+    assert SyncClient(enrolled).push() == 7  # 6..12
+    assert sorted(held) == list(range(1, 13)) and replica.acked_seq(enrolled) == 12
+
+
+def test_a_seq_gap_without_acked_seq_is_refused(enrolled, office):
+    _notes(enrolled, 3)
+    SyncClient(enrolled).push()
+    enrolled.store.set_setting("acked_seq", "5")  # more than exists: mark_acked keeps it in range
+    office.events[enrolled.terminal_id].clear()
+    _notes(enrolled, 3)
+    original = office.push
+    office.push = lambda tid, body: (409, {"code": "seq_gap", "reason": "old server"})  # says no acked_seq
+    with pytest.raises(PosError) as exc:
+        SyncClient(enrolled).push()
+    office.push = original
+    assert exc.value.code == "sync_refused" and exc.value.params["problem"] == "seq_gap"
 
 
 def test_pull_applies_pages_and_a_pulled_member_can_buy(enrolled, office, admin, programme, tmp_path, clock):

@@ -94,3 +94,27 @@ def test_the_same_phone_registered_at_two_stores_offline_becomes_one_member(till
     assert set(own_points.values()) == {earned}
     sale = buy(two, admin, card_one, at("2026-11-02 13:00"), ("general", 1000))  # the other store's card
     assert sale["member"]["member_id"] == early
+
+
+def test_a_till_told_more_than_head_office_holds_resends_from_the_409(till, admin, headoffice):
+    """A till restored from a backup (or whose head office was): its acked_seq is ahead of what head
+    office holds. The push's 409 seq_gap carries head office's acked_seq; the till resends from there."""
+    from sync.headoffice.db import Database
+
+    one = till("一号店")
+    member = register(one, admin, _phone(), when=at("2026-11-02 09:00"))
+    SyncClient(one).push()
+    held = replica.acked_seq(one)
+    buy(one, admin, member, at("2026-11-02 10:00"), ("general", 10000))
+    one.store.set_setting("acked_seq", str(held + 2))  # told two more than head office holds
+    buy(one, admin, member, at("2026-11-02 11:00"), ("general", 10000))  # the next push starts past a gap
+    SyncClient(one).sync_once()
+    assert replica.status(one, one.now())["events_waiting"] == 0
+    db = Database(headoffice.db_url)
+    try:
+        with db.read() as tx:
+            seqs = [r["seq"] for r in tx.all("SELECT seq FROM events WHERE terminal_id = ? ORDER BY seq",
+                                             (one.terminal_id,))]
+    finally:
+        db.close()
+    assert seqs == list(range(1, replica.acked_seq(one) + 1))

@@ -10,11 +10,12 @@ from typing import Any, Iterator
 import pytest
 
 from ho_client import Till
-from sync.headoffice import enroll
+from sync.headoffice import enroll, projector
 from sync.headoffice.db import Database
 
 TABLES = ("stores", "enroll_codes", "terminals", "nonces", "events", "members", "member_aliases", "spends",
-          "coupons", "coupon_uses", "cards", "bonus_months", "tier_history", "conflicts", "rules", "feed")
+          "coupons", "coupon_uses", "cards", "bonus_months", "tier_history", "conflicts", "rules", "feed",
+          "memberships", "projector")
 
 
 @dataclass
@@ -33,15 +34,21 @@ class HO:
         assert response.status_code == 200, response.text
         return till
 
+    def caught_up(self) -> None:
+        """Every pushed event applied (the server's projector may not have got to them yet)."""
+        projector.catch_up(self.db)
+
     def fingerprint(self) -> dict[str, Any]:
         """Row counts of every table and the terminals' acked seqs: equal before and after a
-        refused request means it stored nothing."""
+        refused request means it stored nothing (taken with every pushed event applied)."""
+        self.caught_up()
         with self.db.read() as tx:
             counts = {t: tx.scalar(f"SELECT COUNT(*) AS n FROM {t}") for t in TABLES}
             acked = tx.all("SELECT terminal_id, acked_seq FROM terminals ORDER BY terminal_id")
         return {"counts": counts, "acked": acked}
 
     def events_of(self, till: Till) -> list[dict[str, Any]]:
+        self.caught_up()
         with self.db.read() as tx:
             return tx.all("SELECT * FROM events WHERE terminal_id = ? ORDER BY seq", (till.terminal_id,))
 

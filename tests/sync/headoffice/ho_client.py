@@ -44,6 +44,7 @@ class Till:
         self.acked = 0
         self.cursor = 0
         self.members: dict[str, dict[str, Any]] = {}  # canonical id -> latest snapshot
+        self.quarantined: dict[int, str] = {}  # seq -> reason, as pulls reported them
         self.aliases: dict[str, str] = {}
 
     @property
@@ -95,6 +96,7 @@ class Till:
             assert response.status_code == 200, response.text
             doc = response.json()
             changes.extend(doc["changes"])
+            self.quarantined.update((q["seq"], q["reason"]) for q in doc["quarantined"])
             cursor = doc["cursor"]
             if not doc["more"]:
                 return changes, cursor

@@ -14,7 +14,7 @@ from sync import protocol
 def refused(ho, call, status, code):
     before = ho.fingerprint()
     response = call()
-    assert response.status_code == status, response.text
+    assert response.status_code == status, response.text[:300]
     body = response.json()
     assert body["code"] == code and body["reason"], body
     protocol.Problem.model_validate(body)
@@ -99,8 +99,16 @@ def test_another_terminals_events(ho, till):
 def test_seq_gap(ho, till):
     till.register()
     till.register()
-    refused(ho, lambda: till.push(till.log[1:]), 409, "seq_gap")
+    body = refused(ho, lambda: till.push(till.log[1:]), 409, "seq_gap")
+    assert body["acked_seq"] == 0 and "resend from 1" in body["reason"]  # what head office holds
     refused(ho, lambda: till.push([till.log[0], till.log[2]]), 409, "seq_gap")
+    assert till.push(till.log[:1]).status_code == 200
+    assert refused(ho, lambda: till.push(till.log[2:]), 409, "seq_gap")["acked_seq"] == 1
+
+
+def test_other_problems_carry_no_acked_seq(ho, till):
+    body = refused(ho, lambda: till.send("POST", "/v1/events", b'{"events": [nope'), 422, "malformed_json")
+    assert set(body) == {"code", "reason"}
 
 
 def test_same_event_id_with_another_body(ho, till):
@@ -142,10 +150,10 @@ def test_bad_field_in_an_event(ho, till):
 
 
 def test_huge_batch(ho, till):
-    for _ in range(protocol.MAX_BATCH):
+    for _ in range(protocol.MAX_PUSH):
         till.register()
     body = refused(ho, lambda: till.push(), 413, "batch_too_large")
-    assert str(protocol.MAX_BATCH) in body["reason"]
+    assert f"{protocol.MAX_PUSH + 1} events" in body["reason"] and str(protocol.MAX_PUSH) in body["reason"]
 
 
 def test_bad_pull_parameters(ho, till):

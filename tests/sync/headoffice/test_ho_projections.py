@@ -19,6 +19,7 @@ def balance(snapshot, as_of: datetime = T0 + timedelta(days=1)) -> int:
 
 
 def conflicts_of(ho, kind, member_id):
+    ho.caught_up()
     with ho.db.read() as tx:
         return conflicts.listing(tx, kind, member_id)
 
@@ -204,7 +205,7 @@ def test_pull_pages_with_cursor_and_more(ho):
         if not doc["more"]:
             break
     assert cursor == head["cursor"] and pages > 1
-    assert a.pull(cursor, 10).json() == {"cursor": cursor, "more": False, "changes": []}
+    assert a.pull(cursor, 10).json() == {"cursor": cursor, "more": False, "changes": [], "quarantined": []}
 
 
 def test_revoked_terminal_key_goes_out_in_the_feed(ho):

@@ -1,5 +1,5 @@
 """Push: stored once per event_id, answered with the highest contiguous seq, resends harmless,
-quarantine acknowledges and never jams the queue."""
+quarantine acknowledges and never jams the queue (the terminal learns it from its next pull)."""
 
 from __future__ import annotations
 
@@ -61,16 +61,27 @@ def test_quarantine_acknowledges_and_does_not_jam(ho):
     assert response.status_code == 200, response.text
     doc = response.json()
     assert doc["acked_seq"] == 5
-    statuses = [(r["status"], r["reason"]) for r in doc["results"]]
-    assert statuses[0] == ("stored", None) and statuses[4] == ("stored", None)
-    assert all(s == "quarantined" and reason for s, reason in statuses[1:4])
-    assert "unknown member" in statuses[1][1]
+    assert [(r["status"], r["reason"]) for r in doc["results"]] == [("stored", None)] * 5  # stored, applied later
+    snapshot = till.member(member)  # a pull: every pushed event applied first
+    assert sum(lot["remaining"] for lot in snapshot["points"]["lots"]) == 300  # quarantined points don't count
+    assert sorted(till.quarantined) == [2, 3, 4] and all(till.quarantined.values())
+    assert "unknown member" in till.quarantined[2] and "unknown event kind" in till.quarantined[4]
     assert [r["status"] for r in ho.events_of(till)] == ["stored", "quarantined", "quarantined", "quarantined",
                                                          "stored"]
-    snapshot = till.member(member)
-    assert sum(lot["remaining"] for lot in snapshot["points"]["lots"]) == 300  # quarantined points don't count
+    till.quarantined.clear()
+    till.sync_pull()
+    assert till.quarantined == {}  # each reported once, in the feed's order
     again = till.push(till.log).json()["results"]
     assert again[1]["status"] == "duplicate" and "unknown member" in again[1]["reason"]
+
+
+def test_another_terminals_quarantines_are_not_reported(ho):
+    a, b = ho.till(), ho.till()
+    a.earn("01a20000-0000-7000-8000-0000000000aa", 100)
+    assert a.push().status_code == 200
+    b.sync_pull()
+    a.sync_pull()
+    assert b.quarantined == {} and list(a.quarantined) == [1]
 
 
 def test_acked_seq_is_highest_contiguous_and_survives_batches(ho):

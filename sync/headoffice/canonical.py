@@ -1,0 +1,172 @@
+"""An event's canonical JSON and body hash, and reading a push body, fast.
+
+The definitions (they never change: stored hashes must keep matching resent events):
+- canonical JSON: json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"));
+- body hash: sha256 of the canonical JSON of the event as the wire model dumps it (mode="json").
+
+orjson gives the same text as json.dumps for everything but floats (exponent and non-finite
+spellings) and integers beyond 64 bits (it reads those as floats, and cannot write them), so a
+payload holding a float takes the standard library's way, read and written; the rest goes through
+orjson. Text no database can hold is refused here (422), before anything is written: a NUL character
+(PostgreSQL text cannot hold one; refused on SQLite too, so both backends answer alike), a lone
+surrogate (not Unicode).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import orjson
+from pydantic import AwareDatetime, TypeAdapter, ValidationError
+
+from sync import protocol
+from sync.headoffice.problems import Refused, invalid
+
+_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_string = json.JSONEncoder(ensure_ascii=False).encode
+_SORTED = orjson.OPT_SORT_KEYS
+_TIMES = TypeAdapter(list[AwareDatetime])
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def body_hash(ev: protocol.WireEvent) -> str:
+    """The event's identity for "same id, same body" (the definition; texts_and_hashes is the fast way)."""
+    return hashlib.sha256(canonical_json(ev.model_dump(mode="json")).encode()).hexdigest()
+
+
+def has_float(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return True
+    if kind is dict:
+        value = value.values()
+    elif kind is not list:
+        return False
+    for v in value:
+        k = type(v)
+        if k is float or ((k is dict or k is list) and has_float(v)):
+            return True
+    return False
+
+
+def has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def describe(exc: ValidationError) -> str:
+    """The first validation error as 'where: what'."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(body)"
+    return f"{where}: {first['msg']}"
+
+
+class _Stdlib(dict):  # type: ignore[type-arg]
+    """A body json.loads read (a dict subclass pydantic takes as a dict): read as exactly as it gets."""
+
+
+def _stdlib(body: bytes) -> Any:
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise invalid("malformed_json", f"the body is not JSON: {exc}") from None
+    return _Stdlib(data) if type(data) is dict else data
+
+
+def _validated(data: Any) -> protocol.PushRequest:
+    if isinstance(data, dict) and isinstance(data.get("events"), list) and len(data["events"]) > protocol.MAX_PUSH:
+        raise Refused(413, "batch_too_large", f"{len(data['events'])} events in one push; at most {protocol.MAX_PUSH}")
+    try:
+        return protocol.PushRequest.model_validate(data)
+    except ValidationError as exc:
+        raise invalid("schema", describe(exc)) from None
+
+
+def read(body: bytes) -> tuple[protocol.PushRequest, list[bool]]:
+    """parse(), and which events' payloads hold a float (texts_and_hashes takes it)."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        data = _stdlib(body)
+    req = _validated(data)
+    floats = [has_float(ev.payload) for ev in req.events]
+    if any(floats) and not isinstance(data, _Stdlib):
+        req = _validated(_stdlib(body))  # an integer beyond 64 bits reads as a float in orjson
+        floats = [has_float(ev.payload) for ev in req.events]
+    return req, floats
+
+
+def parse(body: bytes) -> protocol.PushRequest:
+    """Bytes -> PushRequest, or 413 (too many events) / 422 (not JSON, or not the schema). Read by
+    orjson; what orjson reads otherwise than json.loads (NaN, lone surrogates, other encodings, and
+    integers beyond 64 bits, which it turns into floats) is read again by json.loads, so the result
+    is always json.loads's."""
+    return read(body)[0]
+
+
+def _checked_nul(i: int, ev: protocol.WireEvent, payload: str | bytes) -> None:
+    nul = "\\u0000" if isinstance(payload, str) else b"\\u0000"
+    if (nul in payload and has_nul(ev.payload)) or (ev.staff_id is not None and "\x00" in ev.staff_id):
+        where = "payload" if has_nul(ev.payload) else "staff_id"
+        raise invalid("schema", f"events.{i}.{where}: text holds a NUL character, which cannot be stored")
+
+
+def _slow(i: int, ev: protocol.WireEvent, occurred: str) -> tuple[str, str]:
+    """The standard library's way (floats, lone surrogates)."""
+    payload = _canonical(ev.payload)
+    _checked_nul(i, ev, payload)
+    if "NaN" in payload or "Infinity" in payload:
+        return payload, body_hash(ev)
+    s = _string
+    try:
+        whole = (f'{{"event_id":{s(ev.event_id)},"kind":{s(ev.kind)},"member_id":{s(ev.member_id)},'
+                 f'"occurred_at":{s(occurred)},"payload":{payload},"seq":{int(ev.seq)},'
+                 f'"staff_id":{s(ev.staff_id)},"terminal_id":{s(ev.terminal_id)}}}')
+        return payload, hashlib.sha256(whole.encode()).hexdigest()
+    except UnicodeEncodeError:  # a lone surrogate (JSON's "\ud800" escape) is no text: it cannot be stored
+        raise invalid("schema", f"events.{i}.payload: a string holds a lone surrogate,"
+                      " which is not Unicode text") from None
+
+
+def occurred_at_texts(events: list[protocol.WireEvent]) -> list[str]:
+    """Each event's occurred_at as the wire model dumps it (JSON), for the batch in one call."""
+    return _TIMES.dump_python([ev.occurred_at for ev in events], mode="json")
+
+
+def texts_and_hashes(events: list[protocol.WireEvent], floats: list[bool] | None = None,
+                     times: list[str] | None = None) -> list[tuple[str, str]]:
+    """(canonical payload JSON, body_hash) of each event, exactly as canonical_json(ev.payload)
+    and body_hash(ev) give them: the payload is encoded once and the event's canonical JSON
+    assembled around it (keys in sorted order: event_id, kind, member_id, occurred_at, payload,
+    seq, staff_id, terminal_id). occurred_at is dumped for the batch in one call. `floats`: which
+    payloads hold a float (read() says), else found here; `times`: occurred_at_texts(events)."""
+    times = times if times is not None else occurred_at_texts(events)
+    if floats is None:
+        floats = [has_float(ev.payload) for ev in events]
+    out = []
+    dumps, fragment, sha256 = orjson.dumps, orjson.Fragment, hashlib.sha256
+    for i, (ev, occurred, slow) in enumerate(zip(events, times, floats)):
+        if slow:
+            out.append(_slow(i, ev, occurred))
+            continue
+        try:
+            payload = dumps(ev.payload, option=_SORTED)
+            whole = dumps({"event_id": ev.event_id, "kind": ev.kind, "member_id": ev.member_id, "occurred_at": occurred,
+                           "payload": fragment(payload), "seq": ev.seq, "staff_id": ev.staff_id,
+                           "terminal_id": ev.terminal_id})
+        except orjson.JSONEncodeError:  # a lone surrogate, or an integer beyond 64 bits
+            out.append(_slow(i, ev, occurred))
+            continue
+        _checked_nul(i, ev, payload)
+        out.append((payload.decode(), sha256(whole).hexdigest()))
+    return out

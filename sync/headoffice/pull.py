@@ -1,0 +1,75 @@
+"""What a pull returns (protocol.PullResponse): the projector catches up first, then one read
+transaction builds the snapshots of every (kind, key) changed after the cursor, serialized in one
+call (the snapshots are built as plain data: snapshot.docs).
+
+`includes_seq` is the requesting terminal's projected seq, read in the same transaction as the
+projections: the snapshot holds exactly its events through that seq."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from sync.headoffice import feed, members, projector, rulesdb, snapshot
+from sync.headoffice.db import Database
+
+_JSON = orjson.OPT_UTC_Z  # datetimes as pydantic writes them ("Z" for UTC)
+
+
+def terminal_key(tx: Any, terminal_id: str) -> dict[str, Any] | None:
+    row = tx.one("SELECT terminal_id, key_id, public_key, revoked_at FROM terminals WHERE terminal_id = ?",
+                 (terminal_id,))
+    if row is None:
+        return None
+    return {"terminal_id": row["terminal_id"], "key_id": row["key_id"], "public_key": row["public_key"],
+            "revoked": row["revoked_at"] is not None}
+
+
+def _quarantined(tx: Any, terminal_id: str, event_ids: list[str]) -> list[dict[str, Any]]:
+    rows = tx.all_in("SELECT event_id, seq, reason FROM events WHERE event_id IN {in} AND terminal_id = ?"
+                     " AND status = 'quarantined'", event_ids, (terminal_id,))
+    return [{"event_id": r["event_id"], "seq": int(r["seq"]), "status": "quarantined", "reason": r["reason"]}
+            for r in sorted(rows, key=lambda r: int(r["seq"]))]
+
+
+def page(tx: Any, terminal_id: str, cursor: int, limit: int, now: datetime) -> dict[str, Any]:
+    """The PullResponse document for one page, inside the caller's read transaction."""
+    includes = int(tx.scalar("SELECT projected_seq FROM terminals WHERE terminal_id = ?", (terminal_id,)) or 0)
+    rows, more = feed.after(tx, cursor, limit)
+    resolved = members.resolve_many(tx, [r["key"] for r in rows if r["kind"] == "member"])
+    picked: list[tuple[int, str, str]] = []
+    sent: set[tuple[str, str]] = set()
+    for r in rows:
+        kind, k = r["kind"], r["key"]
+        if kind == "member":
+            k = resolved[k] or k
+        if (kind, k) not in sent:
+            sent.add((kind, k))
+            picked.append((int(r["last_id"]), kind, k))
+    # a member key that resolves to no member row is left out
+    existing = {c for c in resolved.values() if c is not None}
+    wanted = [k for _, kind, k in picked if kind == "member" and k in existing]
+    snaps = snapshot.docs(tx, wanted, includes, now) if wanted else {}
+    out: list[dict[str, Any]] = []
+    for change_id, kind, k in picked:
+        if kind == "member" and k in snaps:
+            out.append({"id": change_id, "kind": "member", "member": snaps[k], "terminal_key": None, "rules": None})
+        elif kind == "terminal_key" and (key := terminal_key(tx, k)) is not None:
+            out.append({"id": change_id, "kind": "terminal_key", "member": None, "terminal_key": key, "rules": None})
+        elif kind == "rules":
+            version, toml = rulesdb.active(tx)
+            out.append({"id": change_id, "kind": "rules", "member": None, "terminal_key": None,
+                        "rules": {"version": version, "toml": toml}})
+    quarantined = _quarantined(tx, terminal_id, [k for _, kind, k in picked if kind == "quarantine"])
+    return {"cursor": int(rows[-1]["last_id"]) if rows else cursor, "more": more, "changes": out,
+            "quarantined": quarantined}
+
+
+def changes(db: Database, terminal_id: str, cursor: int, limit: int, now: datetime) -> bytes:
+    """GET /v1/changes: every stored event applied first, then the page as JSON."""
+    projector.catch_up(db, now)
+    with db.read() as tx:
+        doc = page(tx, terminal_id, cursor, limit, now)
+    return orjson.dumps(doc, option=_JSON)
