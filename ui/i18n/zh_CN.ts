@@ -1765,62 +1765,67 @@
 <context>
     <name>MemberSearchPanel</name>
     <message>
-        <location filename="../manager/member_search.py" line="205"/>
+        <location filename="../manager/member_search.py" line="208"/>
         <source>Phone, last 4 digits, name, or scan the card</source>
         <translation>手机号、后4位、姓名，或扫会员卡</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="206"/>
+        <location filename="../manager/member_search.py" line="209"/>
         <source>Search (Enter)</source>
         <translation>搜索 (Enter)</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="207"/>
+        <location filename="../manager/member_search.py" line="210"/>
+        <source>New member</source>
+        <translation>新会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/member_search.py" line="211"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="209"/>
+        <location filename="../manager/member_search.py" line="213"/>
         <source>Any lifecycle</source>
         <translation>全部生命周期</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="211"/>
+        <location filename="../manager/member_search.py" line="215"/>
         <source>Any status</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="211"/>
+        <location filename="../manager/member_search.py" line="215"/>
         <source>Active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="212"/>
+        <location filename="../manager/member_search.py" line="216"/>
         <source>Blacklisted</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="277"/>
+        <location filename="../manager/member_search.py" line="281"/>
         <source>Searching…</source>
         <translation>正在搜索…</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="316"/>
+        <location filename="../manager/member_search.py" line="320"/>
         <source>Search by phone, last 4 digits, name or card; or pick filters</source>
         <translation>按手机号、后4位、姓名或会员卡搜索，或选择筛选条件</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="320"/>
+        <location filename="../manager/member_search.py" line="324"/>
         <source>No member matches</source>
         <translation>没有符合条件的会员</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="322"/>
+        <location filename="../manager/member_search.py" line="326"/>
         <source>Showing the first %1: narrow the search to see others</source>
         <translation>仅显示前 %1 位，请缩小搜索范围</translation>
     </message>
     <message>
-        <location filename="../manager/member_search.py" line="324"/>
+        <location filename="../manager/member_search.py" line="328"/>
         <source>Members found: %1 (Enter or double-click opens one)</source>
         <translation>找到 %1 位会员（回车或双击打开）</translation>
     </message>
@@ -1861,6 +1866,69 @@
         <location filename="../manager/money_dialogs.py" line="209"/>
         <source>Renewal: paid until %1 now; extends it to %2</source>
         <translation>续费：当前有效至 %1，续费后延长至 %2</translation>
+    </message>
+</context>
+<context>
+    <name>NewMemberDialog</name>
+    <message>
+        <location filename="../manager/new_member.py" line="45"/>
+        <source>New member</source>
+        <translation>新会员</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="50"/>
+        <source>Mobile number, e.g. 138 1234 5678</source>
+        <translation>手机号，例如 138 1234 5678</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="56"/>
+        <source>YYYY-MM-DD (optional)</source>
+        <translation>年-月-日（选填）</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="59"/>
+        <source>Referrer&apos;s phone (optional)</source>
+        <translation>推荐人手机号（选填）</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="60"/>
+        <source>Agrees to receive marketing messages</source>
+        <translation>同意接收营销信息</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="61"/>
+        <source>Issue a member card now</source>
+        <translation>立即发放会员卡</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="67"/>
+        <source>Register (Enter)</source>
+        <translation>登记 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="70"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="73"/>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="74"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="75"/>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location filename="../manager/new_member.py" line="76"/>
+        <source>Referred by</source>
+        <translation>推荐人</translation>
     </message>
 </context>
 <context>

@@ -154,6 +154,8 @@ class MemberSearchPanel(QWidget):
         self.status = QComboBox()
         self.status.setObjectName("statusFilter")
         self.search_button = QPushButton()
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("stationNewMember")
         self.search_button.setObjectName("memberSearchButton")
         self.search_button.setAutoDefault(False)
         self.info = QLabel()
@@ -183,6 +185,7 @@ class MemberSearchPanel(QWidget):
         row.addWidget(self.lifecycle, 1)
         row.addWidget(self.status, 1)
         row.addWidget(self.search_button)
+        row.addWidget(self.new_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(row)
@@ -204,6 +207,7 @@ class MemberSearchPanel(QWidget):
     def retranslate(self) -> None:
         self.query.setPlaceholderText(self.tr("Phone, last 4 digits, name, or scan the card"))
         self.search_button.setText(self.tr("Search (Enter)"))
+        self.new_button.setText(self.tr("New member"))
         self._fill(self.tier, [(None, self.tr("All tiers"))]
                    + [(x.id, labels.tier_name(self.mctx.programme, x.id)) for x in self.mctx.programme.tiers])
         self._fill(self.lifecycle, [(None, self.tr("Any lifecycle"))]
