@@ -866,6 +866,274 @@
     </message>
 </context>
 <context>
+    <name>HistoryTabs</name>
+    <message>
+        <location filename="../manager/history_tabs.py" line="108"/>
+        <source>Sales</source>
+        <translation>消费记录</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="108"/>
+        <source>Points history</source>
+        <translation>积分明细</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="108"/>
+        <source>Points lots</source>
+        <translation>积分批次</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="109"/>
+        <source>Coupons</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="109"/>
+        <source>Tier history</source>
+        <translation>等级变动</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="109"/>
+        <source>Stored value</source>
+        <translation>储值</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="135"/>
+        <source>%1 on %2</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="141"/>
+        <source>Receipt</source>
+        <translation>小票号</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="141"/>
+        <location filename="../manager/history_tabs.py" line="173"/>
+        <location filename="../manager/history_tabs.py" line="215"/>
+        <location filename="../manager/history_tabs.py" line="232"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="141"/>
+        <location filename="../manager/history_tabs.py" line="232"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="141"/>
+        <source>Paid</source>
+        <translation>实付</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="141"/>
+        <source>Points +earned / -used</source>
+        <translation>积分 +获得 / -使用</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="142"/>
+        <source>Refunds</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="142"/>
+        <location filename="../manager/history_tabs.py" line="173"/>
+        <location filename="../manager/history_tabs.py" line="215"/>
+        <location filename="../manager/history_tabs.py" line="232"/>
+        <source>Staff</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="146"/>
+        <location filename="../manager/history_tabs.py" line="188"/>
+        <source>Earned</source>
+        <translation>获得</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="146"/>
+        <source>Bonus</source>
+        <translation>奖励</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="147"/>
+        <source>Redeemed</source>
+        <translation>抵现</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="147"/>
+        <location filename="../manager/history_tabs.py" line="182"/>
+        <location filename="../manager/history_tabs.py" line="192"/>
+        <source>Expired</source>
+        <translation>过期</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="148"/>
+        <source>Adjusted</source>
+        <translation>调整</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="148"/>
+        <source>Refund: earned points taken back</source>
+        <translation>退货：扣回所得积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="149"/>
+        <source>Refund: used points given back</source>
+        <translation>退货：退还所用积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="159"/>
+        <source>Monthly spend bonus (%1)</source>
+        <translation>月度消费满额奖励（%1）</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="163"/>
+        <source>Earned on %1</source>
+        <translation>%1 获得</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="165"/>
+        <location filename="../manager/history_tabs.py" line="213"/>
+        <location filename="../manager/history_tabs.py" line="228"/>
+        <source>Receipt %1</source>
+        <translation>小票 %1</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="173"/>
+        <location filename="../manager/history_tabs.py" line="232"/>
+        <source>What</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="173"/>
+        <location filename="../manager/history_tabs.py" line="188"/>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="173"/>
+        <source>Reason or receipt</source>
+        <translation>原因或小票</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="180"/>
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="184"/>
+        <source>Used up</source>
+        <translation>已用完</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="188"/>
+        <source>Left</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="188"/>
+        <source>Valid through</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="188"/>
+        <location filename="../manager/history_tabs.py" line="198"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="192"/>
+        <source>Available</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="192"/>
+        <source>Used</source>
+        <translation>已使用</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="193"/>
+        <source>Not valid yet</source>
+        <translation>未生效</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="198"/>
+        <source>Code</source>
+        <translation>券码</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="198"/>
+        <source>Coupon</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="198"/>
+        <source>From</source>
+        <translation>生效</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="198"/>
+        <source>Until</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="204"/>
+        <source>Paid membership: %1</source>
+        <translation>付费会员：%1</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="205"/>
+        <source>%1 to %2, fee %3</source>
+        <translation>%1 至 %2，费用 %3</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="210"/>
+        <source>Upgrade</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="210"/>
+        <source>Retention review</source>
+        <translation>保级复核</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="215"/>
+        <source>Change</source>
+        <translation>变动</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="215"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="218"/>
+        <source>Top-up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="218"/>
+        <source>Paid at a sale</source>
+        <translation>消费支付</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="219"/>
+        <source>Refunded to stored value</source>
+        <translation>退回储值</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="225"/>
+        <source>Paid %1 by %2, bonus %3</source>
+        <translation>%2支付 %1，赠送 %3</translation>
+    </message>
+    <message>
+        <location filename="../manager/history_tabs.py" line="232"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <location filename="../labels.py" line="18"/>
@@ -1113,542 +1381,289 @@
 <context>
     <name>MemberPage</name>
     <message>
-        <location filename="../manager/member_page.py" line="292"/>
+        <location filename="../manager/member_page.py" line="227"/>
         <source>← Search (Alt+←)</source>
         <translation>← 返回搜索 (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="294"/>
+        <location filename="../manager/member_page.py" line="229"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="294"/>
+        <location filename="../manager/member_page.py" line="229"/>
         <source>Phone</source>
         <translation>手机号</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="294"/>
+        <location filename="../manager/member_page.py" line="229"/>
         <source>Birthday</source>
         <translation>生日</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="295"/>
+        <location filename="../manager/member_page.py" line="230"/>
         <source>Registered</source>
         <translation>注册时间</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="295"/>
+        <location filename="../manager/member_page.py" line="230"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="296"/>
-        <location filename="../manager/member_page.py" line="311"/>
+        <location filename="../manager/member_page.py" line="231"/>
+        <location filename="../manager/member_page.py" line="243"/>
         <source>Marketing consent</source>
         <translation>营销授权</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="296"/>
+        <location filename="../manager/member_page.py" line="231"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="296"/>
+        <location filename="../manager/member_page.py" line="231"/>
         <source>Tier since</source>
         <translation>升级日期</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="297"/>
+        <location filename="../manager/member_page.py" line="232"/>
         <source>Spend, last 365 days</source>
         <translation>近365天消费</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="297"/>
+        <location filename="../manager/member_page.py" line="232"/>
         <source>Next tier</source>
         <translation>下一等级</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="298"/>
+        <location filename="../manager/member_page.py" line="233"/>
         <source>Keeping the tier</source>
         <translation>保级</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="298"/>
-        <location filename="../manager/member_page.py" line="314"/>
+        <location filename="../manager/member_page.py" line="233"/>
+        <location filename="../manager/member_page.py" line="246"/>
         <source>Paid membership</source>
         <translation>付费会员</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="299"/>
+        <location filename="../manager/member_page.py" line="234"/>
         <source>Points balance</source>
         <translation>积分余额</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="299"/>
+        <location filename="../manager/member_page.py" line="234"/>
         <source>Expiring in 30 days</source>
         <translation>30天内过期</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="300"/>
-        <location filename="../manager/member_page.py" line="308"/>
+        <location filename="../manager/member_page.py" line="235"/>
         <source>Stored value</source>
         <translation>储值</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="300"/>
-        <location filename="../manager/member_page.py" line="308"/>
+        <location filename="../manager/member_page.py" line="235"/>
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="304"/>
+        <location filename="../manager/member_page.py" line="239"/>
         <source>Profile</source>
         <translation>会员资料</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="305"/>
+        <location filename="../manager/member_page.py" line="240"/>
         <source>Tier and progress</source>
         <translation>等级与进度</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="306"/>
+        <location filename="../manager/member_page.py" line="241"/>
         <source>Points, stored value, coupons</source>
         <translation>积分、储值、优惠券</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="307"/>
-        <source>Sales</source>
-        <translation>消费记录</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="307"/>
-        <source>Points history</source>
-        <translation>积分明细</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="307"/>
-        <source>Points lots</source>
-        <translation>积分批次</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="308"/>
-        <source>Tier history</source>
-        <translation>等级变动</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="311"/>
+        <location filename="../manager/member_page.py" line="243"/>
         <source>Edit profile</source>
         <translation>修改资料</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="312"/>
-        <location filename="../manager/member_page.py" line="347"/>
+        <location filename="../manager/member_page.py" line="244"/>
+        <location filename="../manager/member_page.py" line="278"/>
         <source>Blacklist</source>
         <translation>列入黑名单</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="312"/>
+        <location filename="../manager/member_page.py" line="244"/>
         <source>Erase (PIPL)</source>
         <translation>注销会员</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="312"/>
+        <location filename="../manager/member_page.py" line="244"/>
         <source>Export data</source>
         <translation>导出信息</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="313"/>
+        <location filename="../manager/member_page.py" line="245"/>
         <source>Member card</source>
         <translation>会员卡</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="313"/>
+        <location filename="../manager/member_page.py" line="245"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="313"/>
+        <location filename="../manager/member_page.py" line="245"/>
         <source>Give coupon</source>
         <translation>发放优惠券</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="314"/>
+        <location filename="../manager/member_page.py" line="246"/>
         <source>Top up</source>
         <translation>储值充值</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="333"/>
+        <location filename="../manager/member_page.py" line="265"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="347"/>
+        <location filename="../manager/member_page.py" line="278"/>
         <source>Lift blacklist</source>
         <translation>解除黑名单</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="378"/>
+        <location filename="../manager/member_page.py" line="304"/>
         <source>Erased member</source>
         <translation>已注销会员</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="381"/>
+        <location filename="../manager/member_page.py" line="307"/>
         <source>Erased</source>
         <translation>已注销</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="383"/>
-        <location filename="../manager/member_page.py" line="400"/>
+        <location filename="../manager/member_page.py" line="309"/>
+        <location filename="../manager/member_page.py" line="326"/>
         <source>(no name)</source>
         <translation>（未留姓名）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="389"/>
+        <location filename="../manager/member_page.py" line="315"/>
         <source>Blacklisted</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="391"/>
+        <location filename="../manager/member_page.py" line="317"/>
         <source>Tier at risk</source>
         <translation>保级风险</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="393"/>
+        <location filename="../manager/member_page.py" line="319"/>
         <source>High-value member</source>
         <translation>高价值会员</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="395"/>
+        <location filename="../manager/member_page.py" line="321"/>
         <source>Paid member</source>
         <translation>付费会员</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="399"/>
+        <location filename="../manager/member_page.py" line="325"/>
         <source>(erased)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="402"/>
+        <location filename="../manager/member_page.py" line="328"/>
         <source>not given</source>
         <translation>未登记</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="405"/>
+        <location filename="../manager/member_page.py" line="331"/>
         <source>Erased: personal data removed</source>
         <translation>已注销：个人信息已删除</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="407"/>
+        <location filename="../manager/member_page.py" line="333"/>
         <source>Blacklisted: %1</source>
         <translation>黑名单：%1</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="409"/>
+        <location filename="../manager/member_page.py" line="335"/>
         <source>Active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="413"/>
+        <location filename="../manager/member_page.py" line="339"/>
         <source>Not asked</source>
         <translation>未征询</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="415"/>
+        <location filename="../manager/member_page.py" line="341"/>
         <source>Yes, since %1</source>
         <translation>同意（%1）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="415"/>
+        <location filename="../manager/member_page.py" line="341"/>
         <source>No, since %1</source>
         <translation>拒绝（%1）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="425"/>
+        <location filename="../manager/member_page.py" line="351"/>
         <source>Spend %1 more to reach %2</source>
         <translation>再消费%1升级为%2</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="428"/>
+        <location filename="../manager/member_page.py" line="354"/>
         <source>Top tier</source>
         <translation>已是最高等级</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="431"/>
+        <location filename="../manager/member_page.py" line="357"/>
         <source>At risk: below the line, reviewed on %1</source>
         <translation>有降级风险：消费未达保级线，%1 复核</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="434"/>
+        <location filename="../manager/member_page.py" line="360"/>
         <source>Reviewed on %1</source>
         <translation>%1 复核</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="437"/>
+        <location filename="../manager/member_page.py" line="363"/>
         <source>Entry tier: nothing to keep</source>
         <translation>入门等级，无需保级</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="440"/>
+        <location filename="../manager/member_page.py" line="366"/>
         <source>%1 until %2</source>
         <translation>%1，至 %2</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="443"/>
-        <location filename="../manager/member_page.py" line="455"/>
+        <location filename="../manager/member_page.py" line="369"/>
+        <location filename="../manager/member_page.py" line="381"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="450"/>
+        <location filename="../manager/member_page.py" line="376"/>
         <source>(negative: points already spent were refunded)</source>
         <translation>（为负：已用积分的订单发生退货）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="454"/>
-        <location filename="../manager/member_page.py" line="475"/>
+        <location filename="../manager/member_page.py" line="380"/>
         <source>%1 on %2</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="457"/>
+        <location filename="../manager/member_page.py" line="383"/>
         <source>Not offered</source>
         <translation>未开通</translation>
     </message>
     <message>
-        <location filename="../manager/member_page.py" line="461"/>
+        <location filename="../manager/member_page.py" line="387"/>
         <source>%1 available, %2 used, %3 expired</source>
         <translation>可用 %1 张，已用 %2 张，过期 %3 张</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="481"/>
-        <source>Receipt</source>
-        <translation>小票号</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="481"/>
-        <location filename="../manager/member_page.py" line="513"/>
-        <location filename="../manager/member_page.py" line="555"/>
-        <location filename="../manager/member_page.py" line="572"/>
-        <source>Time</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="481"/>
-        <location filename="../manager/member_page.py" line="572"/>
-        <source>Amount</source>
-        <translation>金额</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="481"/>
-        <source>Paid</source>
-        <translation>实付</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="481"/>
-        <source>Points +earned / -used</source>
-        <translation>积分 +获得 / -使用</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="482"/>
-        <source>Refunds</source>
-        <translation>退货</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="482"/>
-        <location filename="../manager/member_page.py" line="513"/>
-        <location filename="../manager/member_page.py" line="555"/>
-        <location filename="../manager/member_page.py" line="572"/>
-        <source>Staff</source>
-        <translation>员工</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="486"/>
-        <location filename="../manager/member_page.py" line="528"/>
-        <source>Earned</source>
-        <translation>获得</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="486"/>
-        <source>Bonus</source>
-        <translation>奖励</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="487"/>
-        <source>Redeemed</source>
-        <translation>抵现</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="487"/>
-        <location filename="../manager/member_page.py" line="522"/>
-        <location filename="../manager/member_page.py" line="532"/>
-        <source>Expired</source>
-        <translation>过期</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="488"/>
-        <source>Adjusted</source>
-        <translation>调整</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="488"/>
-        <source>Refund: earned points taken back</source>
-        <translation>退货：扣回所得积分</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="489"/>
-        <source>Refund: used points given back</source>
-        <translation>退货：退还所用积分</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="499"/>
-        <source>Monthly spend bonus (%1)</source>
-        <translation>月度消费满额奖励（%1）</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="503"/>
-        <source>Earned on %1</source>
-        <translation>%1 获得</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="505"/>
-        <location filename="../manager/member_page.py" line="553"/>
-        <location filename="../manager/member_page.py" line="568"/>
-        <source>Receipt %1</source>
-        <translation>小票 %1</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="513"/>
-        <location filename="../manager/member_page.py" line="572"/>
-        <source>What</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="513"/>
-        <location filename="../manager/member_page.py" line="528"/>
-        <source>Points</source>
-        <translation>积分</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="513"/>
-        <source>Reason or receipt</source>
-        <translation>原因或小票</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="520"/>
-        <source>Valid</source>
-        <translation>有效</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="524"/>
-        <source>Used up</source>
-        <translation>已用完</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="528"/>
-        <source>Left</source>
-        <translation>剩余</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="528"/>
-        <source>Valid through</source>
-        <translation>有效期至</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="528"/>
-        <location filename="../manager/member_page.py" line="538"/>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="532"/>
-        <source>Available</source>
-        <translation>可用</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="532"/>
-        <source>Used</source>
-        <translation>已使用</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="533"/>
-        <source>Not valid yet</source>
-        <translation>未生效</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="538"/>
-        <source>Code</source>
-        <translation>券码</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="538"/>
-        <source>Coupon</source>
-        <translation>优惠券</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="538"/>
-        <source>From</source>
-        <translation>生效</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="538"/>
-        <source>Until</source>
-        <translation>截止</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="544"/>
-        <source>Paid membership: %1</source>
-        <translation>付费会员：%1</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="545"/>
-        <source>%1 to %2, fee %3</source>
-        <translation>%1 至 %2，费用 %3</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="550"/>
-        <source>Upgrade</source>
-        <translation>升级</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="550"/>
-        <source>Retention review</source>
-        <translation>保级复核</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="555"/>
-        <source>Change</source>
-        <translation>变动</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="555"/>
-        <source>Why</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="558"/>
-        <source>Top-up</source>
-        <translation>充值</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="558"/>
-        <source>Paid at a sale</source>
-        <translation>消费支付</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="559"/>
-        <source>Refunded to stored value</source>
-        <translation>退回储值</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="565"/>
-        <source>Paid %1 by %2, bonus %3</source>
-        <translation>%2支付 %1，赠送 %3</translation>
-    </message>
-    <message>
-        <location filename="../manager/member_page.py" line="572"/>
-        <source>Details</source>
-        <translation>详情</translation>
     </message>
 </context>
 <context>
