@@ -7,9 +7,10 @@ GUI thread: the app runs sync.loop.SyncLoop, the CLI runs `pos-terminal sync`.
 The terminal core takes plain dicts; this module checks replies against the wire models.
 
 Push sends up to protocol.MAX_PUSH events a request (MAX_BATCH to a head office that refuses more),
-over one keep-alive session. A seq gap (head office holds less than this terminal was told, e.g. the
-terminal was restored from an old backup) is mended by itself: the terminal takes head office's
-acked_seq from the 409 and resends from there. Pull fetches the next page while it applies one.
+over one keep-alive session, one request at a time (the next batch is read while one is on its way).
+A seq gap (head office holds less than this terminal was told, e.g. the terminal was restored from an
+old backup) is mended by itself: the terminal takes head office's acked_seq from the 409 and resends
+from there. Pull fetches the next page while it applies one.
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ def sign_request(key: DeviceKey | Ed25519PrivateKey, terminal_id: str, method: s
 
 def _json_body(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _push_body(events: list[str]) -> bytes:
+    """A PushRequest's body from the events' JSON texts (replica.outbox_after)."""
+    return ('{"events":[' + ",".join(events) + "]}").encode()
 
 
 def _why(exc: requests.RequestException) -> str:
@@ -172,37 +178,62 @@ class SyncClient:
         """Send the outbox in batches of up to self.batch until head office holds everything;
         returns how many events were sent. Each reply's acked_seq is stored at once. Head office
         may say it holds less than before (a reply's acked_seq, or a seq gap's): the rest is resent
-        from there, once."""
+        from there, once.
+
+        Requests stay one at a time, in seq order; while one is on its way (a helper thread sends
+        it and reads the reply; the store is only touched here) the next batch is read from the
+        outbox and encoded, and it is sent next only if head office's reply acknowledged exactly
+        through the batch before it (otherwise it is read again from the acked seq)."""
         t = self.t
         sent, setbacks = 0, 0
-        while batch := replica.outbox_json(t, self.batch):
-            before = replica.acked_seq(t)
-            body = ('{"events":[' + ",".join(batch) + "]}").encode()
-            try:
-                reply = self._call("POST", "/v1/events", body, protocol.PushResponse)
-            except PosError as exc:
-                problem, held = exc.params.get("problem"), exc.params.get("acked_seq")
-                if problem == "batch_too_large" and self.batch > protocol.MAX_BATCH:
-                    self.batch = protocol.MAX_BATCH  # a head office of protocol v1's first limit
-                    continue
-                if problem == "seq_gap" and isinstance(held, int) and held < before and setbacks == 0:
+        self._signing_key()  # read here: the helper thread must not touch the store
+        ahead: tuple[int, bytes, int, int] | None = None  # (after seq, body, events, last seq), read ahead
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-push") as sender:
+            while True:
+                before = replica.acked_seq(t)
+                if ahead is not None and ahead[0] == before:
+                    _, body, count, last = ahead
+                else:
+                    batch, last = replica.outbox_after(t, before, self.batch)
+                    body, count = _push_body(batch), len(batch)
+                ahead = None
+                if not count:
+                    return sent
+                reply_f = sender.submit(self._call, "POST", "/v1/events", body, protocol.PushResponse)
+                if count == self.batch:  # more may wait: read the next batch meanwhile
+                    try:
+                        more, more_last = replica.outbox_after(t, last, self.batch)
+                        if more:
+                            ahead = (last, _push_body(more), len(more), more_last)
+                    except BaseException:
+                        reply_f.exception()  # never leave a request running past an error here
+                        raise
+                try:
+                    reply = reply_f.result()
+                except PosError as exc:
+                    ahead = None
+                    problem, held = exc.params.get("problem"), exc.params.get("acked_seq")
+                    if problem == "batch_too_large" and self.batch > protocol.MAX_BATCH:
+                        self.batch = protocol.MAX_BATCH  # a head office of protocol v1's first limit
+                        continue
+                    if problem == "seq_gap" and isinstance(held, int) and held < before and setbacks == 0:
+                        setbacks += 1
+                        log.warning("head office holds seqs through %s, not %s: resending from %s", held, before,
+                                    held + 1)
+                        replica.mark_acked(t, held)
+                        continue
+                    raise
+                for result in reply.results:
+                    if result.status == "quarantined":
+                        log.warning("head office quarantined event seq %s: %s", result.seq, result.reason)
+                after = replica.mark_acked(t, reply.acked_seq)
+                sent += count
+                if after == before:
+                    raise PosError("sync_refused", reason=f"head office acknowledged nothing past seq {before}")
+                if after < before:  # head office holds less than it said before: resend from there, once
                     setbacks += 1
-                    log.warning("head office holds seqs through %s, not %s: resending from %s", held, before, held + 1)
-                    replica.mark_acked(t, held)
-                    continue
-                raise
-            for result in reply.results:
-                if result.status == "quarantined":
-                    log.warning("head office quarantined event seq %s: %s", result.seq, result.reason)
-            after = replica.mark_acked(t, reply.acked_seq)
-            sent += len(batch)
-            if after == before:
-                raise PosError("sync_refused", reason=f"head office acknowledged nothing past seq {before}")
-            if after < before:  # head office holds less than it said before: resend from there, once
-                setbacks += 1
-                if setbacks > 1:
-                    raise PosError("sync_refused", reason=f"head office went back to seq {after}")
-        return sent
+                    if setbacks > 1:
+                        raise PosError("sync_refused", reason=f"head office went back to seq {after}")
 
     def _page(self, cursor: int) -> tuple[protocol.PullResponse, bytes]:
         return self._exchange("GET", f"/v1/changes?cursor={cursor}&limit={PULL_LIMIT}", None, protocol.PullResponse)

@@ -36,7 +36,9 @@ terminal's events: the terminal adds only its own events with seq > includes_seq
 event pushed before the pull is applied in what it returns. `quarantined` lists the requesting
 terminal's events head office could not apply, found since the cursor.
 
-Compatibility: fields are only ever added (with defaults), never renamed or dropped.
+Compatibility: fields are only ever added (with defaults), never renamed or dropped. Head office
+refuses a request with an unknown field (422); the terminal ignores unknown fields in a reply, so a
+newer head office's additions never break a till in the field.
 """
 
 from __future__ import annotations
@@ -61,7 +63,16 @@ UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 class _Wire(BaseModel):
+    """A request head office reads: strict, an unknown field is a 422."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Reply(BaseModel):
+    """What the terminal reads from head office (replies, and every model inside them): an unknown
+    field is ignored, so a newer head office can add fields without breaking tills in the field."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class WireEvent(_Wire):
@@ -82,7 +93,7 @@ class EnrollRequest(_Wire):
     name: str | None = Field(default=None, max_length=100)
 
 
-class EnrollResponse(_Wire):
+class EnrollResponse(_Reply):
     terminal_id: str
     store_id: str
     store_name: str
@@ -95,19 +106,19 @@ class PushRequest(_Wire):
     events: list[WireEvent] = Field(min_length=1, max_length=MAX_PUSH)
 
 
-class EventResult(_Wire):
+class EventResult(_Reply):
     event_id: str
     seq: int
     status: Literal["stored", "duplicate", "quarantined"]
     reason: str | None = None
 
 
-class PushResponse(_Wire):
+class PushResponse(_Reply):
     acked_seq: int
     results: list[EventResult]
 
 
-class PointsLot(_Wire):
+class PointsLot(_Reply):
     lot_id: str
     earned_at: AwareDatetime
     expires_at: AwareDatetime
@@ -115,14 +126,14 @@ class PointsLot(_Wire):
     remaining: int
 
 
-class PointsSnapshot(_Wire):
+class PointsSnapshot(_Reply):
     lots: list[PointsLot]
     deficit: int = Field(le=0)
     flagged: bool
     consumed: dict[str, list[tuple[str, int]]]  # redemption event id -> [(lot_id, points)]
 
 
-class SpendRecord(_Wire):
+class SpendRecord(_Reply):
     ref_id: str  # the sale or refund id
     occurred_at: AwareDatetime
     qualifying_fen: int
@@ -130,7 +141,7 @@ class SpendRecord(_Wire):
     terminal_id: str
 
 
-class CouponRecord(_Wire):
+class CouponRecord(_Reply):
     code: str
     template: str
     issued_at: AwareDatetime
@@ -140,7 +151,7 @@ class CouponRecord(_Wire):
     used_at: AwareDatetime | None = None
 
 
-class CardRecord(_Wire):
+class CardRecord(_Reply):
     card_id: str
     key_id: str
     payload: str
@@ -148,7 +159,7 @@ class CardRecord(_Wire):
     revoked_at: AwareDatetime | None = None
 
 
-class MemberSnapshot(_Wire):
+class MemberSnapshot(_Reply):
     member_id: str  # the canonical id after merges
     aliases: list[str] = []  # ids merged into this member
     phone: str | None  # E.164; None once erased
@@ -172,19 +183,19 @@ class MemberSnapshot(_Wire):
     consent_at: str | None = None  # ISO time of that consent event
 
 
-class TerminalKey(_Wire):
+class TerminalKey(_Reply):
     terminal_id: str
     key_id: str
     public_key: str
     revoked: bool
 
 
-class RulesChange(_Wire):
+class RulesChange(_Reply):
     version: str
     toml: str
 
 
-class Change(_Wire):
+class Change(_Reply):
     id: int
     kind: Literal["member", "terminal_key", "rules"]
     member: MemberSnapshot | None = None
@@ -192,14 +203,14 @@ class Change(_Wire):
     rules: RulesChange | None = None
 
 
-class PullResponse(_Wire):
+class PullResponse(_Reply):
     cursor: int  # pass back as ?cursor= next time
     more: bool
     changes: list[Change]
     quarantined: list[EventResult] = []  # the requesting terminal's events found unappliable since the cursor
 
 
-class Health(_Wire):
+class Health(_Reply):
     """GET /v1/health (unsigned): liveness and the server's clock, to check a terminal's skew."""
 
     status: Literal["ok"]
@@ -207,7 +218,7 @@ class Health(_Wire):
     server_time: AwareDatetime
 
 
-class Problem(_Wire):
+class Problem(_Reply):
     """Every 4xx body: a stable code and a reason a person can read (and, with 409 seq_gap, the
     highest contiguous seq head office holds for the terminal)."""
 

@@ -10,7 +10,8 @@ Transactions
   id 10 and commits after B took id 11 and committed, a reader in between sees 11, moves its cursor
   to 11 and never sees 10. With every feed writer holding the same transaction-level lock from its
   start to its commit, no two feed-writing transactions overlap, so ids are assigned in commit order
-  and "id > cursor" never skips a late-committing row. (The alternative, reading only below
+  and "id > cursor" never skips a late-committing row. The events table is read the same way by
+  the projector; its only writer, push, takes PUSH_LOCK the same way. (The alternative, reading only below
   pg_snapshot_xmin, keeps writers parallel but makes readers lag; one head office does not need it.)
 - `db.read()`: one consistent snapshot for several reads (SQLite: a deferred transaction in WAL
   mode; PostgreSQL: REPEATABLE READ, READ ONLY), so e.g. a member's data and the requesting
@@ -30,7 +31,8 @@ from typing import Any
 
 import platformdirs
 
-WRITE_LOCK = 7_201_003  # the advisory lock key every PostgreSQL write transaction takes
+WRITE_LOCK = 7_201_003  # the advisory lock key every PostgreSQL write transaction takes (but pushes)
+PUSH_LOCK = 7_201_004  # the one pushes take instead (they write events, never the feed)
 BUSY_TIMEOUT_S = 30.0  # SQLite: how long a writer waits for the file (and for this process's writers)
 ENV_DB = "POS_HEADOFFICE_DB"
 DB_FILE = "headoffice.db"
@@ -50,6 +52,13 @@ def is_postgres(url: str) -> bool:
 
 def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
     return {d[0]: v for d, v in zip(cursor.description, row)}
+
+
+def _any(sql: str) -> str:
+    """PostgreSQL: `x IN {in}` as `x = ANY(?)` (one array parameter)."""
+    if "IN {in}" not in sql:
+        raise ValueError("all_in/tuples_in take SQL with `IN {in}`")
+    return sql.replace("IN {in}", "= ANY(?)")
 
 
 class Tx:
@@ -88,11 +97,34 @@ class Tx:
             marks = ", ".join("?" * len(columns))
             self._conn.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({marks})", rows)
 
+    def update_rows(self, table: str, key: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """`UPDATE table SET columns... WHERE key = ?` for each row (the columns' values, then the
+        key's), as executemany would leave them (a key given twice: its last row). Text columns
+        only. PostgreSQL: one statement over unnest() of one array per column (executemany costs a
+        round of the driver per row); SQLite: executemany."""
+        if not rows:
+            return
+        sets = ", ".join(f"{c} = ?" for c in columns)
+        if not self.postgres:
+            self._conn.executemany(f"UPDATE {table} SET {sets} WHERE {key} = ?", [tuple(r) for r in rows])
+            return
+        last = {r[-1]: r for r in rows}  # a key's last row wins, as it would one update after another
+        names = [f"c{i}" for i in range(len(columns))]
+        sets = ", ".join(f"{c} = v.{n}" for c, n in zip(columns, names))
+        arrays = ", ".join(["%s::text[]"] * (len(columns) + 1))
+        cols = list(zip(*last.values()))
+        self._conn.execute(f"UPDATE {table} AS t SET {sets} FROM unnest({arrays}) AS v({', '.join(names)}, k)"
+                           f" WHERE t.{key} = v.k", [list(c) for c in cols])
+
     def all_in(self, sql: str, values: Sequence[Any], params: Sequence[Any] = (), *,
                chunk: int = 500) -> list[dict[str, Any]]:
-        """`sql` with one `{in}` (a placeholder list) for `values`, run per chunk of values;
-        `params` follow the list. Rows of all chunks, in chunk order."""
+        """`sql` with one `IN {in}` (a placeholder list) for `values`, run per chunk of values;
+        `params` follow the list. Rows of all chunks, in chunk order. PostgreSQL: one query with
+        `= ANY(?)` and the values as one array parameter (no chunks, and no query text of thousands
+        of placeholders for psycopg to parse and the server to plan)."""
         values = list(values)
+        if self.postgres:
+            return self.all(_any(sql), (values, *params)) if values else []
         out: list[dict[str, Any]] = []
         for lo in range(0, len(values), chunk):
             part = values[lo:lo + chunk]
@@ -114,6 +146,8 @@ class Tx:
                   chunk: int = 500) -> list[tuple[Any, ...]]:
         """all_in() with tuple rows."""
         values = list(values)
+        if self.postgres:
+            return self.tuples(_any(sql), (values, *params)) if values else []
         out: list[tuple[Any, ...]] = []
         for lo in range(0, len(values), chunk):
             part = values[lo:lo + chunk]
@@ -161,7 +195,13 @@ class Database:
             import psycopg
             from psycopg.rows import dict_row
 
-            return psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
+            conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
+            # Statements psycopg prepares are planned for their parameters every time: a generic
+            # plan, made for no particular parameters and kept while the tables grow, turned
+            # "member_id = ANY(?)" over a table that was small then into a seq scan of the whole
+            # table per call (60 ms and more, several times per projector chunk).
+            conn.execute("SET plan_cache_mode = force_custom_plan")
+            return conn
         conn = sqlite3.connect(self.url, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         conn.row_factory = _dict_row
         conn.execute("PRAGMA journal_mode=WAL")
@@ -210,12 +250,12 @@ class Database:
                 conn.close()
 
     @contextmanager
-    def _transaction(self, begin: str, lock: bool) -> Iterator[Tx]:
+    def _transaction(self, begin: str, lock: bool | int) -> Iterator[Tx]:
         with self._connection(begin) as conn:
             try:
                 tx = Tx(conn, self.postgres)
                 if lock and self.postgres:
-                    tx.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+                    tx.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK if lock is True else int(lock),))
                 yield tx
             except BaseException:
                 try:
@@ -226,9 +266,13 @@ class Database:
             conn.execute("COMMIT")
 
     @contextmanager
-    def write(self, *, lock: bool = True) -> Iterator[Tx]:
+    def write(self, *, lock: bool | int = True) -> Iterator[Tx]:
         """A write transaction. lock=False (PostgreSQL only) skips the feed lock, for writes that
-        never touch the feed (nonces), so they do not queue behind pushes.
+        never touch the feed (nonces), so they do not queue behind pushes; lock=PUSH_LOCK takes
+        that lock instead of the feed lock: pushes write events (and nonces, and their terminal's
+        acked_seq), never the feed, so the projector applies events while the next push is stored.
+        Pushes are serialized among themselves by it, so events.id follows commit order: a reader
+        of "events.id > cursor" never skips a late-committing event either.
 
         SQLite: this process's writers also queue on a lock of their own before BEGIN IMMEDIATE.
         SQLite has one writer per file either way; a writer that finds the file locked sleeps in

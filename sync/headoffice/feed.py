@@ -25,7 +25,7 @@ def append_many(tx: Any, kind: str, keys: Iterable[str]) -> None:
     if kind not in KINDS:
         raise ValueError(kind)
     now = text(utcnow())
-    tx.many("INSERT INTO feed(kind, key, created_at) VALUES (?, ?, ?)", [(kind, k, now) for k in sorted(set(keys))])
+    tx.insert_rows("feed", ("kind", "key", "created_at"), [(kind, k, now) for k in sorted(set(keys))])
 
 
 def after(tx: Any, cursor: int, limit: int) -> tuple[list[dict[str, Any]], bool]:

@@ -3,8 +3,9 @@
 All or nothing: any refusal (4xx) rolls the whole transaction back, nonce included. Fresh events are
 stored with status 'stored'; the projector (projector.py) applies them after the reply, in arrival
 order, and marks the ones it cannot apply 'quarantined' (well-formed, acknowledged all the same, so
-the queue moves). The write lock every push takes (db.write) makes events.id follow commit order,
-which is the order the projector applies them in.
+the queue moves). The push lock every push takes (db.write(lock=PUSH_LOCK): on SQLite the one
+writer lock; on PostgreSQL a lock of pushes alone, so the projector's work never waits on them nor
+they on it) makes events.id follow commit order, which is the order the projector applies them in.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sync import protocol
 from sync.headoffice import auth
 from sync.headoffice.canonical import (body_hash, canonical_json, describe, occurred_at_texts, parse, read,
                                        texts_and_hashes)
-from sync.headoffice.db import Database
+from sync.headoffice.db import PUSH_LOCK, Database
 from sync.headoffice.problems import Refused, conflict, forbidden
 from sync.headoffice.timekeys import text, text_and_key
 
@@ -66,7 +67,7 @@ def push(db: Database, who: auth.Authenticated, body: bytes, now: datetime) -> P
         raise conflict("event_conflict", "the same event_id appears twice in the batch")
     times = occurred_at_texts(events)
     texts = texts_and_hashes(events, floats, times)  # before the transaction: it needs no database
-    with db.write() as tx:
+    with db.write(lock=PUSH_LOCK) as tx:
         auth.record_nonce(tx, who, now)
         acked = int(tx.scalar("SELECT acked_seq FROM terminals WHERE terminal_id = ?", (who.terminal_id,)))
         if events[0].seq > acked + 1:

@@ -100,8 +100,10 @@ def docs(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> di
     bonus_rows = read("SELECT member_id, month, points FROM bonus_months WHERE member_id IN {in} ORDER BY month")
     paid_rows = read("SELECT member_id, tier, starts_at, ends_at FROM memberships WHERE member_id IN {in}"
                      " ORDER BY ends_key, event_id")
-    point_rows = ledger.rows_of(tx, group_of, ledger.POINT_KINDS, upto)
-    sv_rows = ledger.rows_of(tx, group_of, ledger.SV_KINDS, upto)
+    point_kinds = set(ledger.POINT_KINDS)
+    ledger_rows = ledger.rows_of(tx, group_of, (*ledger.POINT_KINDS, *ledger.SV_KINDS), upto)  # one read
+    point_rows = {c: [r for r in rs if r["kind"] in point_kinds] for c, rs in ledger_rows.items()}
+    sv_rows = {c: [r for r in rs if r["kind"] not in point_kinds] for c, rs in ledger_rows.items()}
     programme = rulesdb.programme(tx)
     out: dict[str, dict[str, Any]] = {}
     for canonical in canonicals:

@@ -63,6 +63,7 @@ class Staged:
         self._uses: dict[str, list[dict[str, Any]]] = {}  # code -> coupon_uses rows, head office order
         self._cards: dict[str, dict[str, Any] | None] = {}  # card_id -> {"revoked_at"}
         self._bonus: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (member id, month) -> rows
+        self._fresh: set[str] = set()  # members added by this batch since the last reset: no rows in the database
 
     def _pending(self) -> None:
         self.members: list[dict[str, Any]] = []
@@ -166,6 +167,7 @@ class Staged:
     def add_member(self, row: dict[str, Any]) -> None:
         """A new canonical member (no other live member has its phone)."""
         self.members.append(row)
+        self._fresh.add(row["member_id"])
         self._canonical[row["member_id"]] = row["member_id"]
         self._groups[row["member_id"]] = [row["member_id"]]
         if row["phone"] is not None:
@@ -225,6 +227,9 @@ class Staged:
         out: list[dict[str, Any]] = []
         for m in sorted(ids):
             if (m, month) not in self._bonus:
+                if m in self._fresh:  # a member new in this batch: its rows, if any, are in the cache
+                    self._bonus[(m, month)] = []
+                    continue
                 self._bonus[(m, month)] = self.tx.all(
                     "SELECT event_id, member_id, month, terminal_id, seq, points FROM bonus_months"
                     " WHERE member_id = ? AND month = ?", (m, month))
@@ -254,11 +259,11 @@ class Staged:
         tx.insert_rows("spends", SPEND_COLUMNS, self.spends)
         tx.insert_rows("coupons", COUPON_COLUMNS, self.coupons)
         tx.insert_rows("coupon_uses", USE_COLUMNS, self.uses)
-        tx.many("UPDATE coupons SET used_sale_id = ?, used_at = ? WHERE code = ?",
-                [(sale, at, code) for code, (sale, at) in self.coupon_used.items()])
+        tx.update_rows("coupons", "code", ("used_sale_id", "used_at"),
+                       [(sale, at, code) for code, (sale, at) in self.coupon_used.items()])
         tx.insert_rows("cards", CARD_COLUMNS, self.cards)
-        tx.many("UPDATE cards SET revoked_at = ?, replaced_by = ? WHERE card_id = ?",
-                [(at, by, card) for card, (at, by) in self.revoked.items()])
+        tx.update_rows("cards", "card_id", ("revoked_at", "replaced_by"),
+                       [(at, by, card) for card, (at, by) in self.revoked.items()])
         tx.insert_rows("bonus_months", BONUS_COLUMNS, self.bonus)
         tx.insert_rows("memberships", MEMBERSHIP_COLUMNS, self.memberships)
         tx.many(conflicts.INSERT, self.conflicts)

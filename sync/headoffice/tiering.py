@@ -164,8 +164,8 @@ def _store(tx: Any, results: list[Evaluated], group_of: dict[str, list[str]]) ->
     for lo in range(0, len(replayed), 500):
         part = replayed[lo:lo + 500]
         tx.execute(f"DELETE FROM tier_history WHERE member_id IN {members.marks(part)}", part)
-    tx.many("UPDATE members SET tier = ?, tier_since = ?, tier_key = ? WHERE member_id = ?",
-            [(r.tier, text(r.since), r.last, r.member_id) for r in results])
+    tx.update_rows("members", "member_id", ("tier", "tier_since", "tier_key"),
+                   [(r.tier, text(r.since), r.last, r.member_id) for r in results])
     changed = [r for r in results if r.changes]
     if not changed:
         return

@@ -23,7 +23,7 @@ from terminal.services.replica_members import apply_member_snapshot
 
 __all__ = [
     "acked_seq", "apply_change", "apply_enrollment", "apply_page", "apply_member_snapshot", "apply_rules",
-    "apply_terminal_key", "mark_acked", "outbox", "outbox_json", "pull_cursor", "record_sync", "set_pull_cursor",
+    "apply_terminal_key", "mark_acked", "outbox", "outbox_after", "outbox_json", "pull_cursor", "record_sync", "set_pull_cursor",
     "status",
 ]
 
@@ -73,6 +73,15 @@ def outbox_json(t: Terminal, limit: int) -> list[str]:
     rows = t.store.conn.execute(
         f"SELECT {_EVENT_JSON} FROM events WHERE seq > {_ACKED} ORDER BY seq LIMIT ?", (limit,)).fetchall()
     return [r[0] for r in rows]
+
+
+def outbox_after(t: Terminal, after: int, limit: int) -> tuple[list[str], int]:
+    """outbox_json() from seq `after` + 1 on (not from the acked seq): the JSON texts and the last
+    seq among them (`after` if none). The sync client reads the next batch with it while the last
+    one is on its way."""
+    rows = t.store.conn.execute(
+        f"SELECT seq, {_EVENT_JSON} FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (int(after), limit)).fetchall()
+    return [r[1] for r in rows], (int(rows[-1][0]) if rows else int(after))
 
 
 def mark_acked(t: Terminal, seq: int) -> int:

@@ -29,13 +29,21 @@ the snapshot's spends reach), so the member drops back correctly when the period
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from terminal import clock as clocks, phone as phones, tiers
 from terminal.errors import PosError
 from terminal.services import privacy
 from terminal.services.context import Terminal
+
+
+@lru_cache(maxsize=1 << 16)
+def _store_time(value: str, tz: tzinfo) -> str:
+    """An ISO time from head office as this store's stored text (the same times come in snapshot
+    after snapshot: a catch-up converts each once)."""
+    return clocks.to_text(datetime.fromisoformat(value).astimezone(tz))
 
 
 def _in(ids: list[str]) -> str:
@@ -55,10 +63,12 @@ def apply_member_snapshot(t: Terminal, snap: dict[str, Any], at: datetime | None
     def when(value: Any) -> str | None:  # head office may speak UTC; rows keep store time
         if value is None:
             return None
-        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        return clocks.to_text(moment.astimezone(tz))
+        if isinstance(value, datetime):
+            return clocks.to_text(value.astimezone(tz))
+        return _store_time(str(value), tz)
 
-    now_text = clocks.to_text(t.now(at))
+    now = t.now(at)
+    now_text = clocks.to_text(now)
     with t.store.write() as conn:
         if aliases:
             # An alias registered at another terminal gets a row too, so its id (and a card
@@ -72,7 +82,7 @@ def apply_member_snapshot(t: Terminal, snap: dict[str, Any], at: datetime | None
                          f" WHERE member_id IN {_in(aliases)}", (canonical, *aliases))
             conn.execute(f"UPDATE members SET merged_into = ? WHERE merged_into IN {_in(aliases)}",
                          (canonical, *aliases))
-        _upsert_profile(t, snap, canonical, includes, ids, when, t.now(at))
+        _upsert_profile(t, snap, canonical, includes, ids, when, now)
         _spends(t, snap, canonical, aliases, includes, ids, when)
         _coupons(t, snap, canonical, aliases, when)
         _cards(t, snap, canonical, aliases, when)

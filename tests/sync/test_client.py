@@ -104,6 +104,33 @@ def test_push_sends_up_to_max_push_events_a_request(enrolled, office):
     assert replica.acked_seq(enrolled) == _max_seq(enrolled)
 
 
+def test_a_batch_read_ahead_is_sent_only_if_the_reply_acknowledged_through_the_one_before(enrolled, office):
+    """While a batch is on its way the next one is read; head office acknowledging less than the
+    batch it got (it lost the tail, say) makes the terminal read again from what it acknowledged."""
+    _notes(enrolled, protocol.MAX_PUSH * 2 + 10)
+    original, calls = office.push, []
+
+    def forgetful(terminal_id, body):
+        status, doc = original(terminal_id, body)
+        calls.append([e["seq"] for e in body["events"]])
+        if len(calls) == 1:  # holds all but the last 10 of the first batch
+            held = office.events[terminal_id]
+            for seq in range(doc["acked_seq"] - 9, doc["acked_seq"] + 1):
+                del held[seq]
+            doc = {**doc, "acked_seq": doc["acked_seq"] - 10}
+        return status, doc
+
+    office.push = forgetful
+    last = _max_seq(enrolled)
+    SyncClient(enrolled).push()
+    office.push = original
+    first = calls[0]
+    assert calls[1][0] == first[-1] - 9  # from what head office said it holds, not the batch read ahead
+    assert len(calls) == 3 and calls[2][-1] == _max_seq(enrolled)
+    assert sorted(office.events[enrolled.terminal_id]) == list(range(1, last + 1))
+    assert replica.acked_seq(enrolled) == last
+
+
 def test_push_falls_back_to_max_batch_for_an_older_head_office(enrolled, office):
     office.max_batch = protocol.MAX_BATCH  # protocol v1's first limit: more is a 413
     _notes(enrolled, protocol.MAX_BATCH * 2 + 10)
