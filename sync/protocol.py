@@ -177,6 +177,8 @@ class MemberSnapshot(_Reply):
     cards: list[CardRecord]
     bonus_months: dict[str, int]  # "2026-11" -> points
     stored_value_fen: int = 0  # topup + refunded - spent {amount_fen}; may be < 0
+    earned_tier: str | None = None  # the tier by spending alone (`tier` without a paid membership)
+    earned_since: AwareDatetime | None = None
     paid_tier: str | None = None  # the paid membership (membership_purchased) ending last, if any
     paid_until: str | None = None  # ISO time its period ends (exclusive); `tier` counts it while in force
     marketing_consent: bool | None = None  # member_consent, last writer wins; None: never given

@@ -60,12 +60,13 @@ _ALL = 1 << 30  # one query for a page's ids (SQLite takes 32,766 parameters, Po
 
 
 def _tier(m: dict[str, Any], spend_rows: list[dict[str, Any]], grants: list[membership.Grant],
-          programme: Programme, now: datetime) -> tuple[str, datetime]:
-    """The tier head office shows now: the stored (earned) tier with any retention drop due by now,
-    raised to a paid membership's tier while one is in force (from the earliest such grant's start)."""
+          programme: Programme, now: datetime) -> tuple[str, datetime, str, datetime]:
+    """(tier, since, earned tier, since): the tier head office shows now is the stored (earned) tier
+    with any retention drop due by now, raised to a paid membership's tier while one is in force
+    (from the earliest such grant's start); the earned pair is what a till keeps once it lapses."""
     tier, since = m["tier"], parse(m["tier_since"])
     if tier not in {t.id for t in programme.tiers}:
-        return tier, since
+        return tier, since, tier, since
     keys = [s["occurred_key"] for s in spend_rows]
     zone = tiering.compare_zone(programme, now, keys)
     spend_list = [tiering.spend_of(s["occurred_at"], int(s["qualifying_fen"]), bool(s["is_purchase"]), zone)
@@ -75,9 +76,9 @@ def _tier(m: dict[str, Any], spend_rows: list[dict[str, Any]], grants: list[memb
         tier, since = due[-1].to_tier, due[-1].at
     paid = membership.effective_tier(programme, tier, grants, now)
     if paid != tier:
-        since = min(g.starts_at for g in grants if g.active(now) and g.tier == paid)
-        tier = paid
-    return tier, since
+        paid_since = min(g.starts_at for g in grants if g.active(now) and g.tier == paid)
+        return paid, paid_since, tier, since
+    return tier, since, tier, since
 
 
 def docs(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> dict[str, dict[str, Any]]:
@@ -113,7 +114,7 @@ def docs(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> di
             bonus[r["month"]] = bonus.get(r["month"], 0) + int(r["points"])
         grants = [membership.Grant(r["tier"], parse(r["starts_at"]), parse(r["ends_at"])) for r in paid_rows[canonical]]
         last_paid = max(paid_rows[canonical], key=lambda r: parse(r["ends_at"]), default=None)
-        tier, since = _tier(m, spends[canonical], grants, programme, now)
+        tier, since, earned, earned_since = _tier(m, spends[canonical], grants, programme, now)
         consent = m["marketing_consent"]
         out[canonical] = {
             "member_id": canonical,
@@ -140,6 +141,8 @@ def docs(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> di
                        "revoked_at": parse(c["revoked_at"]) if c["revoked_at"] else None} for c in cards[canonical]],
             "bonus_months": bonus,
             "stored_value_fen": ledger.stored_value_of(sv_rows[canonical]),
+            "earned_tier": earned,
+            "earned_since": earned_since,
             "paid_tier": last_paid["tier"] if last_paid else None,
             "paid_until": last_paid["ends_at"] if last_paid else None,
             "marketing_consent": None if consent is None else bool(consent),

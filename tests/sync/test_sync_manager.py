@@ -126,3 +126,20 @@ def test_a_card_replaced_at_one_till_is_refused_at_the_other(tills, admin, clock
         lookup.find_one(two, old)
     assert refused.value.code == "card_revoked"
     assert lookup.find_one(two, new)["phone"].endswith(number)
+
+
+def test_after_the_paid_period_the_other_till_serves_the_earned_tier(tills, admin, clock):
+    """Head office sends the earned tier beside the served one, so a till that learned the member
+    while the paid tier was in force drops back by itself when the period ends."""
+    one, two, _db = tills
+    number = _phone()
+    register(one, admin, number, when=clock.now())
+    checkout.sale(one, admin, checkout.SaleRequest((CartLine("general", 250_000),), number), at=clock.now())  # silver
+    membership.buy(one, admin, number, "cash", at=clock.now())
+    _sync(one, two)
+    paid_tier = one.programme.paid_membership.tier
+    assert members.view(two, number, clock.now())["tier"] == paid_tier
+    clock.advance(days=366)
+    later = members.view(two, number, clock.now())
+    assert later["tier"] == later["earned_tier"] != paid_tier
+    assert later["tier"] in ("silver", "regular")  # silver, or dropped by retention after a year without spend
