@@ -38,6 +38,7 @@ class Terminal:
     clock: clocks.Clock
     _programme: Programme | None = field(default=None, repr=False)
     _rules_version: str | None = field(default=None, repr=False)
+    _data_version: int | None = field(default=None, repr=False)
     _terminal_id: str | None = field(default=None, repr=False)
 
     # -- identity ---------------------------------------------------------------------------
@@ -79,6 +80,11 @@ class Terminal:
     # -- rules --------------------------------------------------------------------------------
     @property
     def programme(self) -> Programme:
+        """The active rules, read again only when they may have changed: another connection
+        committed (SQLite's data_version moved) or this one loaded rules (forget_programme)."""
+        seen = self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._programme is not None and seen == self._data_version:
+            return self._programme
         version = self.store.setting("rules_version")
         if version is None:
             raise PosError("not_initialized")
@@ -86,7 +92,12 @@ class Terminal:
             text = self.store.scalar("SELECT toml FROM rules WHERE version = ?", (version,))
             self._programme = parse_rules(text)
             self._rules_version = version
+        self._data_version = seen
         return self._programme
+
+    def forget_programme(self) -> None:
+        """After this connection changed the rules (its own commits do not move data_version)."""
+        self._programme = None
 
     # -- time ---------------------------------------------------------------------------------
     def now(self, at: datetime | None = None) -> datetime:

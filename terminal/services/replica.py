@@ -175,6 +175,7 @@ def apply_rules(t: Terminal, rules: dict[str, Any], at: datetime | None = None) 
             " loaded_at = excluded.loaded_at, active = 1", (version, text, clocks.to_text(now)))
         _set(t, "rules_version", version)
         audit.record(t, None, "rules_pulled", now, version=version)
+    t.forget_programme()
     return True
 
 

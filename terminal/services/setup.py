@@ -85,6 +85,7 @@ def load_rules(t: Terminal, actor: Actor, text: str, at: datetime | None = None)
         conn.execute("UPDATE settings SET value = ? WHERE key = 'rules_version'", (programme.version,))
         t.emit("rules_loaded", now, actor, None, {"version": programme.version})
         audit.record(t, actor, "rules_loaded", now, version=programme.version)
+    t.forget_programme()
     return programme.version
 
 
