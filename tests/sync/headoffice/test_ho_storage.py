@@ -74,12 +74,12 @@ def test_postgres_feed_writers_commit_in_id_order(pg_cluster):
             feed.append(tx, "member", "a")
             a_inside.set()
             release_a.wait(10)
-        order.append("a")
+            order.append("a")  # recorded inside the transactions: after a commit, threads race
 
     def writer_b() -> None:
         with db.write() as tx:
-            feed.append(tx, "member", "b")
-        order.append("b")
+            feed.append(tx, "member", "b")  # waits here until a has committed
+            order.append("b")
 
     ta = threading.Thread(target=writer_a)
     ta.start()
