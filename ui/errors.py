@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -62,5 +63,17 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
                       message(exc), QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.open()
+    return box
+
+
+def confirm(parent: QWidget, title: str, text: str, then: Callable[[], object]) -> QMessageBox:
+    """A non-blocking Yes/No question, No by default; `then()` runs on Yes."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("confirmBox")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.accepted.connect(then)
     box.open()
     return box

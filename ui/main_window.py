@@ -167,13 +167,7 @@ class MainWindow(QMainWindow):
             self._confirm(self.tr("Clear this sale? The items and the member are removed."), self.session.clear)
 
     def _confirm(self, text: str, then: Any) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Please confirm"), text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("confirmBox")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        box.accepted.connect(then)
-        box.open()
+        box = errors.confirm(self, self.tr("Please confirm"), text, then)
         self.dialog = box
         return box
 

@@ -123,7 +123,7 @@ def plan(t: Terminal, req: SaleRequest, at: datetime | None = None) -> Plan:
     stored_before = stored_value.balance(t, member_id)
     stored_paid = 0
     if req.pay_method == STORED_VALUE:
-        stored_value.check_spend(t, member_id, quote.payable_fen, now, offline)
+        stored_value.check_spend(t, member_id, quote.payable_fen, now, offline, before=stored_before)
         stored_paid = quote.payable_fen
 
     # Upgrades move the earned tier; the member is served at the higher of it and a paid grant.

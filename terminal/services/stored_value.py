@@ -86,10 +86,11 @@ def offline_spent_today(t: Terminal, member_id: str, now: datetime) -> int:
     return int(value)
 
 
-def check_spend(t: Terminal, member_id: str, amount_fen: int, now: datetime, offline: bool) -> int:
+def check_spend(t: Terminal, member_id: str, amount_fen: int, now: datetime, offline: bool,
+                before: int | None = None) -> int:
     """Refuse a stored-value payment the balance (or, offline, the daily cap) does not cover.
-    Returns the balance before it."""
-    before = balance(t, member_id)
+    Returns the balance before it (`before`, when the caller has just read it)."""
+    before = balance(t, member_id) if before is None else before
     if amount_fen > before:
         raise PosError("stored_value_insufficient", balance=format_fen(before), payable=format_fen(amount_fen),
                        balance_fen=before, payable_fen=amount_fen)

@@ -353,15 +353,9 @@ class StaffTab(QWidget):
         if active:
             apply()
             return None
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Deactivate"),
-                          self.tr("Deactivate %1 (%2)? They can no longer sign in; their history stays.")
-                          .replace("%1", row["staff_id"]).replace("%2", row["name"]),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("confirmBox")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        box.accepted.connect(apply)
-        box.open()
+        box = errors.confirm(self, self.tr("Deactivate"),
+                             self.tr("Deactivate %1 (%2)? They can no longer sign in; their history stays.")
+                             .replace("%1", row["staff_id"]).replace("%2", row["name"]), apply)
         self.dialog = box
         return box
 
