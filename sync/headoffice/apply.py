@@ -236,13 +236,21 @@ def apply_event(st: Staged, ev: Any, batch: Batch) -> None:
     handler(st, ev, batch)
 
 
+PREPARE_WINDOW = 2_000  # events whose reads are loaded at once: a merge re-reads only the next window
+
+
 def apply_batch(tx: Any, events: list[Any], batch: Batch, st: Staged | None = None) -> list[tuple[str, str | None]]:
     """Apply a chunk's events (batch.Stored) in arrival order; (status, reason) of each. The
-    projections are read set-wise up front and written in bulk at the end (staged.Staged)."""
+    projections are read set-wise (a window of PREPARE_WINDOW events at a time, ahead of the
+    events that need them) and written in bulk at the end (staged.Staged). A rare path that ran on
+    the database itself (a merge) drops the cached reads; the next window is read again."""
     st = st or Staged(tx)
-    st.prepare(events)
     out: list[tuple[str, str | None]] = []
+    ready = 0  # events[:ready] are prepared
     for i, ev in enumerate(events):
+        if i >= ready:
+            ready = i + PREPARE_WINDOW
+            st.prepare(events[i:ready])
         try:
             apply_event(st, ev, batch)
             out.append(("stored", None))
@@ -250,7 +258,6 @@ def apply_batch(tx: Any, events: list[Any], batch: Batch, st: Staged | None = No
             out.append(("quarantined", q.reason))
         if st.stale:  # a rare path ran on the database itself: read again for the rest
             st.reset()
-            st.prepare(events[i + 1:])
+            ready = i + 1
     st.flush()
     return out
-
