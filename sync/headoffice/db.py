@@ -186,6 +186,15 @@ class Database:
             schema.migrate(tx)
 
     @property
+    def integrity_errors(self) -> tuple[type[Exception], ...]:
+        """What a broken unique index raises on this backend."""
+        if self.postgres:
+            import psycopg
+
+            return (psycopg.errors.IntegrityError,)
+        return (sqlite3.IntegrityError,)
+
+    @property
     def backend(self) -> str:
         return "postgresql" if self.postgres else "sqlite"
 

@@ -30,6 +30,9 @@ EVENT_COLUMNS = ("event_id", "terminal_id", "seq", "kind", "occurred_at", "occur
                  "staff_id", "payload", "body_hash", "status", "reason", "received_at")
 
 
+_RESULT = b'{"event_id":"%s","seq":%d,"status":"%s","reason":null}'
+
+
 @dataclass(frozen=True)
 class Pushed:
     """A push's reply: acked_seq and (event_id, seq, status, reason) per event, as JSON in one call."""
@@ -38,8 +41,11 @@ class Pushed:
     rows: list[tuple[str, int, str, str | None]]
 
     def json(self) -> bytes:
-        return orjson.dumps({"acked_seq": self.acked_seq, "results": [
-            {"event_id": e, "seq": s, "status": st, "reason": r} for e, s, st, r in self.rows]})
+        """orjson.dumps of {"acked_seq", "results": [{event_id, seq, status, reason}]}; a result
+        without a reason written from a template (event ids are UUIDs: no escaping)."""
+        parts = [_RESULT % (e.encode(), s, st.encode()) if r is None
+                 else orjson.dumps({"event_id": e, "seq": s, "status": st, "reason": r}) for e, s, st, r in self.rows]
+        return b'{"acked_seq":%d,"results":[%s]}' % (self.acked_seq, b",".join(parts))
 
     @property
     def results(self) -> list[protocol.EventResult]:
@@ -67,16 +73,19 @@ def push(db: Database, who: auth.Authenticated, body: bytes, now: datetime) -> P
         raise conflict("event_conflict", "the same event_id appears twice in the batch")
     times = occurred_at_texts(events)
     texts = texts_and_hashes(events, floats, times)  # before the transaction: it needs no database
-    with db.write(lock=PUSH_LOCK) as tx:
-        auth.record_nonce(tx, who, now)
-        acked = int(tx.scalar("SELECT acked_seq FROM terminals WHERE terminal_id = ?", (who.terminal_id,)))
-        if events[0].seq > acked + 1:
-            raise seq_gap(acked, events[0].seq)
-        rows = _resent(tx, who.terminal_id, events, texts, acked)
-        _store(tx, events[len(rows):], texts[len(rows):], times[len(rows):], now)
-        new_acked = max(acked, events[-1].seq)
-        tx.execute("UPDATE terminals SET acked_seq = ?, last_seen_at = ? WHERE terminal_id = ?",
-                   (new_acked, text(now), who.terminal_id))
+    try:
+        with db.write(lock=PUSH_LOCK) as tx:
+            auth.record_nonce(tx, who, now)
+            acked = int(tx.scalar("SELECT acked_seq FROM terminals WHERE terminal_id = ?", (who.terminal_id,)))
+            if events[0].seq > acked + 1:
+                raise seq_gap(acked, events[0].seq)
+            rows = _resent(tx, who.terminal_id, events, texts, acked)
+            _store(tx, events[len(rows):], texts[len(rows):], times[len(rows):], now)
+            new_acked = max(acked, events[-1].seq)
+            tx.execute("UPDATE terminals SET acked_seq = ?, last_seen_at = ? WHERE terminal_id = ?",
+                       (new_acked, text(now), who.terminal_id))
+    except db.integrity_errors:  # rolled back: an event_id is held by another event (the only unique key left)
+        raise _taken(db, events) from None
     rows.extend((ev.event_id, ev.seq, "stored", None) for ev in events[len(rows):])
     return Pushed(new_acked, rows)
 
@@ -104,16 +113,25 @@ def _resent(tx: Any, terminal_id: str, events: list[protocol.WireEvent], texts: 
 
 def _store(tx: Any, fresh: list[protocol.WireEvent], texts: list[tuple[str, str]], times: list[str],
            now: datetime) -> None:
-    """Insert the fresh events in one bulk write; an event_id held by another event is a 409."""
+    """Insert the fresh events in one bulk write. An event_id held by another event breaks the
+    unique index (the transaction rolls back, and _taken says which: a 409)."""
     if not fresh:
         return
-    taken = tx.tuples_in("SELECT event_id, terminal_id, seq FROM events WHERE event_id IN {in}",
-                         [ev.event_id for ev in fresh])
-    if taken:
-        event_id, terminal_id, seq = taken[0]
-        raise conflict("event_conflict", f"event_id {event_id} is already stored as seq {seq} of terminal {terminal_id}")
     received = text(now)
     tx.insert_rows("events", EVENT_COLUMNS, [
         (ev.event_id, ev.terminal_id, ev.seq, ev.kind, *text_and_key(dumped, ev.occurred_at), ev.member_id,
          ev.staff_id, payload, digest, "stored", None, received)
         for ev, (payload, digest), dumped in zip(fresh, texts, times)])
+
+
+def _taken(db: Database, events: list[protocol.WireEvent]) -> Refused:
+    """The 409 for a push whose insert broke a unique index: which event_id is held elsewhere."""
+    with db.read() as tx:
+        taken = tx.tuples_in("SELECT event_id, terminal_id, seq FROM events WHERE event_id IN {in}"
+                             " ORDER BY terminal_id, seq", [ev.event_id for ev in events])
+    mine = {(ev.event_id, ev.terminal_id, ev.seq) for ev in events}
+    for event_id, terminal_id, seq in taken:
+        if (event_id, terminal_id, int(seq)) not in mine:
+            return conflict("event_conflict", f"event_id {event_id} is already stored as seq {seq} of terminal"
+                            f" {terminal_id}")
+    return conflict("event_conflict", "an event of this batch is already stored with another event_id or seq")

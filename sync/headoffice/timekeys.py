@@ -100,6 +100,9 @@ def text_and_key(dumped: str, moment: datetime) -> tuple[str, str]:
     """(text(moment), key(moment)) from the moment's JSON text as pydantic writes it
     ('2026-11-21T10:00:00+08:00', '...00.000123Z'): cut and pasted, the minute turned to UTC once
     per minute and offset (formatting a datetime costs more than the rest of storing an event)."""
+    if len(dumped) == 32 and dumped[19] == "." and dumped[26] in "+-" and dumped[29] == ":":
+        # '2026-11-21T10:00:00.000123+08:00', the common shape: cut without the regex
+        return dumped, _utc_minute(dumped[:16], dumped[26:]) + dumped[16:26]
     m = _DUMPED.fullmatch(dumped)
     if m is None:
         return text(moment), key(moment)

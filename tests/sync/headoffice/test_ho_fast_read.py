@@ -8,6 +8,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, strategies as st
 
 from ho_client import Till, at, random_phone
 from sync import protocol
@@ -81,3 +82,45 @@ def test_what_the_model_refuses_is_refused_with_the_models_reason(field, value):
         canonical.read(json.dumps({"events": events}).encode())
     assert err.value.status == 422 and err.value.code == "schema"
     assert err.value.reason == canonical.describe(model_error.value)
+
+
+
+def test_msgspec_reads_a_plain_body_exactly_as_the_model_reads_it():
+    events = _events()
+    body = json.dumps({"events": events}).encode()
+    typed = canonical._typed(body)
+    assert typed is not None and all(isinstance(e, canonical.Wire) for e in typed[0].events)
+    _same(typed[0].events, _model(json.loads(body)["events"]))
+    assert typed[1] == [False, False, False, True, False]  # the payload with 1.5 and 2**70
+    plain = json.dumps({"events": events[:3]}).encode()
+    assert canonical._typed(plain)[1] == [False, False, False]
+
+
+@pytest.mark.parametrize("body", [
+    b'{"events": [{"payload": {"x": NaN}}]}',
+    b'{"events": []}',
+    b'{"events": [], "more": 1}',
+    b'[1, 2]',
+    b'{"events": [nope',
+])
+def test_what_msgspec_does_not_take_plainly_is_left_to_the_other_ways(body):
+    assert canonical._typed(body) is None
+
+
+texts = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=6)  # NUL: a 422
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | texts,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(texts, children, max_size=3),
+    max_leaves=10)
+
+
+@given(st.dictionaries(texts, json_values, max_size=4))
+def test_any_payload_gets_the_definitions_text_and_hash(payload):
+    events = _events()[:2]
+    events[1]["payload"] = payload
+    body = json.dumps({"events": events}, ensure_ascii=bool(len(payload) % 2)).encode()
+    read, floats = canonical.read(body)
+    model = _model(json.loads(body)["events"])
+    assert canonical.texts_and_hashes(read.events, floats) == [
+        (canonical.canonical_json(e.payload), canonical.body_hash(e)) for e in model]

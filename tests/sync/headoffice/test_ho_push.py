@@ -132,3 +132,16 @@ def test_any_resend_pattern_stores_each_event_once(ho_session, n, plan):
     after = ho.fingerprint()
     after["counts"].pop("nonces"), before["counts"].pop("nonces")
     assert after == before
+
+
+def test_a_push_reply_is_the_json_of_its_results():
+    import orjson
+
+    from sync.headoffice.ingest import Pushed
+
+    rows = [("01a20611-4015-708b-8998-5baa4416cf2a", 7, "stored", None),
+            ("01a20611-4015-708b-8998-5baa4416cf2b", 8, "duplicate", 'quarantined: "中" \\ x')]
+    reply = Pushed(8, rows)
+    assert reply.json() == orjson.dumps({"acked_seq": 8, "results": [
+        {"event_id": e, "seq": s, "status": st, "reason": r} for e, s, st, r in rows]})
+    assert orjson.dumps({"acked_seq": 0, "results": []}) == Pushed(0, []).json()
