@@ -15,12 +15,12 @@ Push only stores events (ingest.py) and answers; the projector applies them afte
 Each chunk is one write transaction (db.write: one projector at a time, and feed ids in commit
 order): it applies the events (apply.apply_batch, then settle.settle), marks the ones that cannot be
 applied 'quarantined' with their reason (and a 'quarantine' feed row, which the terminal learns from
-its next pull), moves each terminal's projected_seq and the cursor (projector.last_id). The cursor
+its next pull), moves each terminal's projected seq (projected_seqs) and the cursor (projector.last_id). The cursor
 moves in the transaction that applies the events: each event is applied exactly once.
 
 Readers bound what they read of the events table by the cursor (`upto`): an event stored after it
 is not in the projections yet, so it is in no reply either (a snapshot's includes_seq is the
-terminal's projected_seq, read in the same transaction).
+terminal's projected seq, read in the same transaction).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Callable
 
+import msgspec
 import orjson
 
 from sync.headoffice import feed, settle
@@ -77,6 +78,24 @@ def _payload(text: str) -> dict[str, Any]:
     return json.loads(text) if has_float(value) else value
 
 
+class _SaleFields(msgspec.Struct):
+    sale_id: Any = None
+    payable_fen: Any = None
+
+
+_SALE = msgspec.json.Decoder(_SaleFields).decode
+
+
+def _sale(text: str) -> dict[str, Any]:
+    """The two fields of a sale the projector reads (apply.sale), as json.loads reads them (msgspec
+    reads numbers as it does), without building the sale's lines."""
+    try:
+        fields = _SALE(text)
+    except msgspec.DecodeError:  # NaN and the like, which only json.loads takes
+        return _payload(text)
+    return {"sale_id": fields.sale_id, "payable_fen": fields.payable_fen}
+
+
 def project_chunk(db: Database, now: datetime | None = None, limit: int = CHUNK) -> int:
     """Apply up to `limit` events after the cursor in one transaction; how many were applied."""
     with db.write() as tx:
@@ -84,7 +103,7 @@ def project_chunk(db: Database, now: datetime | None = None, limit: int = CHUNK)
         rows = tx.tuples(f"SELECT {_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?", (last, limit))
         if not rows:
             return 0
-        events = [Stored(r, _payload(r[9])) for r in rows]
+        events = [Stored(r, _sale(r[9]) if r[4] == "sale" else _payload(r[9])) for r in rows]
         upto = events[-1].id
         batch = Batch(now or utcnow(), upto)
         outcomes = apply_batch(tx, events, batch)
@@ -96,8 +115,9 @@ def project_chunk(db: Database, now: datetime | None = None, limit: int = CHUNK)
         seqs: dict[str, int] = {}
         for ev in events:
             seqs[ev.terminal_id] = ev.seq
-        tx.many("UPDATE terminals SET projected_seq = ? WHERE terminal_id = ? AND projected_seq < ?",
-                [(seq, terminal, seq) for terminal, seq in sorted(seqs.items())])
+        tx.many("INSERT INTO projected_seqs(terminal_id, seq) VALUES (?, ?) ON CONFLICT (terminal_id)"
+                " DO UPDATE SET seq = excluded.seq WHERE projected_seqs.seq < excluded.seq",
+                sorted(seqs.items()))
         if tx.execute("UPDATE projector SET last_id = ?", (upto,)).rowcount == 0:  # the row was deleted
             tx.execute("INSERT INTO projector(last_id) VALUES (?)", (upto,))
     return len(rows)

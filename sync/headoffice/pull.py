@@ -36,7 +36,7 @@ def _quarantined(tx: Any, terminal_id: str, event_ids: list[str]) -> list[dict[s
 
 def page(tx: Any, terminal_id: str, cursor: int, limit: int, now: datetime) -> dict[str, Any]:
     """The PullResponse document for one page, inside the caller's read transaction."""
-    includes = int(tx.scalar("SELECT projected_seq FROM terminals WHERE terminal_id = ?", (terminal_id,)) or 0)
+    includes = int(tx.scalar("SELECT seq FROM projected_seqs WHERE terminal_id = ?", (terminal_id,)) or 0)
     rows, more = feed.after(tx, cursor, limit)
     resolved = members.resolve_many(tx, [r["key"] for r in rows if r["kind"] == "member"])
     picked: list[tuple[int, str, str]] = []

@@ -94,7 +94,16 @@ CREATE TABLE memberships (
 CREATE INDEX memberships_member ON memberships(member_id)
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
+# v3: each terminal's projected seq in a table of its own: the projector moves it in the chunk's
+# transaction, and on PostgreSQL a row of terminals it updated stayed locked until that commit, so a
+# push updating its terminal's acked_seq waited for a whole chunk. (terminals.projected_seq stays,
+# no longer used.)
+_V3 = """
+CREATE TABLE projected_seqs (terminal_id TEXT PRIMARY KEY, seq BIGINT NOT NULL);
+INSERT INTO projected_seqs(terminal_id, seq) SELECT terminal_id, projected_seq FROM terminals
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2), (3, _V3))
 LATEST = MIGRATIONS[-1][0]
 
 _ID = {
