@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="run the sync API (OpenAPI at /docs)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--projector", choices=("process", "thread"), default="process",
+                       help="apply pushed events in a process of its own beside the server (default), or in a"
+                            " thread of the server's that waits for pushes to pause")
     code = sub.add_parser("enroll-code", parents=[common], help="a one-time enrollment code for a store")
     code.add_argument("--store", required=True, help="store name (created if new)")
     code.add_argument("--ttl", type=int, default=enroll.DEFAULT_TTL_MIN, help="minutes the code is valid")
@@ -93,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"pos-headoffice: {db.backend} database {url if db.backend == 'sqlite' else '(postgresql)'};"
               f" http://{args.host}:{args.port}/docs", file=sys.stderr, flush=True)
-        uvicorn.run(create_app(db), host=args.host, port=args.port, log_level="warning")
+        app = create_app(db, projector_process=args.projector == "process")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
         return 0
     try:
         doc = _run(args, db)
