@@ -107,11 +107,12 @@ class SyncClient:
     def _call(self, method: str, path: str, doc: dict[str, Any] | bytes | None, model: type[M], *,
               signed: bool = True) -> M:
         """`doc`: the JSON body as a dict, or already encoded (bytes)."""
-        return self._exchange(method, path, doc, model, signed=signed)[0]
+        reply: M = self._exchange(method, path, doc, model, signed=signed)[0]
+        return reply
 
-    def _exchange(self, method: str, path: str, doc: dict[str, Any] | bytes | None, model: type[M], *,
-                  signed: bool = True) -> tuple[M, bytes]:
-        """_call(), and the reply's bytes."""
+    def _exchange(self, method: str, path: str, doc: dict[str, Any] | bytes | None, model: type[M] | None, *,
+                  signed: bool = True) -> tuple[Any, bytes]:
+        """_call(), and the reply's bytes (model None: not read here, the caller reads them)."""
         if not self.base_url:
             raise PosError("not_enrolled")
         url = self.base_url + path
@@ -134,6 +135,8 @@ class SyncClient:
             raise self._refused(resp)
         if resp.status_code != 200:
             raise PosError("headoffice_bad_reply", detail=f"HTTP {resp.status_code} from {path}")
+        if model is None:
+            return None, resp.content
         try:
             return model.model_validate_json(resp.content), resp.content
         except ValidationError as exc:
@@ -235,8 +238,15 @@ class SyncClient:
                     if setbacks > 1:
                         raise PosError("sync_refused", reason=f"head office went back to seq {after}")
 
-    def _page(self, cursor: int) -> tuple[protocol.PullResponse, bytes]:
-        return self._exchange("GET", f"/v1/changes?cursor={cursor}&limit={PULL_LIMIT}", None, protocol.PullResponse)
+    def _page(self, cursor: int) -> tuple[protocol.PullPage, list[dict[str, Any]]]:
+        """A page of the feed: its envelope checked, and its changes as plain data, read once."""
+        path = f"/v1/changes?cursor={cursor}&limit={PULL_LIMIT}"
+        _, raw = self._exchange("GET", path, None, None)
+        try:
+            doc = orjson.loads(raw)
+            return protocol.PullPage.model_validate(doc), doc["changes"]
+        except (orjson.JSONDecodeError, ValidationError, TypeError) as exc:
+            raise PosError("headoffice_bad_reply", detail=f"{path}: {str(exc)[:200]}") from None
 
     def pull(self) -> int:
         """Apply every change after the cursor, page by page (each page and its cursor commit
@@ -247,14 +257,13 @@ class SyncClient:
         cursor = replica.pull_cursor(t)
         self._signing_key()  # read here: the helper thread must not touch the store
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-pull") as fetcher:
-            ahead: Future[tuple[protocol.PullResponse, bytes]] = fetcher.submit(self._page, cursor)
+            ahead: Future[tuple[protocol.PullPage, list[dict[str, Any]]]] = fetcher.submit(self._page, cursor)
             for _ in range(MAX_PULL_PAGES):
-                reply, raw = ahead.result()
+                reply, changes = ahead.result()
                 if reply.more and reply.cursor > cursor:
                     ahead = fetcher.submit(self._page, reply.cursor)
                 for q in reply.quarantined:
                     log.warning("head office quarantined event seq %s: %s", q.seq, q.reason)
-                changes = orjson.loads(raw)["changes"]  # the reply as sent (checked above), as plain dicts
                 skipped = replica.apply_page(t, changes, reply.cursor)
                 for s in skipped:
                     log.warning("skipped change %s (%s): %s %s", s["id"], s["kind"], s["code"], s["message"])

@@ -212,6 +212,24 @@ class PullResponse(_Reply):
     quarantined: list[EventResult] = []  # the requesting terminal's events found unappliable since the cursor
 
 
+class ChangeHead(_Reply):
+    """What a terminal checks of each change before applying it (the rest is read by the apply
+    code, which skips a change it cannot apply, alone: one bad change never jams the feed)."""
+
+    id: int
+    kind: Literal["member", "terminal_key", "rules"]
+
+
+class PullPage(_Reply):
+    """A PullResponse as a terminal reads it: checked to here, the changes kept as plain data
+    (validating every member snapshot as the model cost the terminal more than applying it)."""
+
+    cursor: int
+    more: bool
+    changes: list[ChangeHead]
+    quarantined: list[EventResult] = []
+
+
 class Health(_Reply):
     """GET /v1/health (unsigned): liveness and the server's clock, to check a terminal's skew."""
 

@@ -190,6 +190,25 @@ def test_pull_applies_pages_and_a_pulled_member_can_buy(enrolled, office, admin,
     other.store.close()
 
 
+def test_a_malformed_snapshot_is_skipped_alone_and_the_feed_moves_on(enrolled, office):
+    """The terminal checks a page's envelope; a change it cannot apply is skipped by itself (before,
+    a page failing the whole model was refused, and the feed stopped there)."""
+    good = new_id()
+    office.add_change("member", {"member_id": new_id(), "tier": 5, "registered_at": "not a time"})
+    office.add_change("member", member_snapshot(good, "+8613700002222", at("2026-10-02 09:00")))
+    assert SyncClient(enrolled).pull() == 1
+    assert replica.pull_cursor(enrolled) == 2
+    assert enrolled.store.scalar("SELECT phone FROM members WHERE member_id = ?", (good,)) == "+8613700002222"
+
+
+def test_a_page_that_is_not_a_page_is_a_bad_reply(enrolled, office):
+    office.changes = lambda query: (200, {"cursor": "x", "more": False, "changes": []})
+    with pytest.raises(PosError) as exc:
+        SyncClient(enrolled).pull()
+    assert exc.value.code == "headoffice_bad_reply"
+    assert replica.pull_cursor(enrolled) == 0
+
+
 def test_unreachable_head_office_is_a_known_error_and_recorded(term):
     term.store.set_setting("headoffice_url", _closed_port_url())
     with pytest.raises(PosError) as exc:
