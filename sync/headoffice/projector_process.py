@@ -27,7 +27,7 @@ from sync.headoffice import projector
 log = logging.getLogger("pos-headoffice")
 
 POLL_S = 1.0
-NICE = 0
+NICE = 10
 CHUNK = {"sqlite": 2_000, "postgresql": 5_000}  # SQLite: a push waits for a chunk's write lock
 
 
