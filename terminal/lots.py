@@ -23,7 +23,7 @@ without expires_at gets the default programme's rule from occurred_at: writers s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
@@ -112,30 +112,67 @@ def expires_at(earned_at: datetime, programme: Programme) -> datetime:
 
 def from_ledger(event_id: str, kind: str, occurred_at: datetime, payload: Mapping[str, Any]) -> PointsEvent | None:
     """A ledger event -> PointsEvent, or None if the kind does not move points."""
-    if kind in ("points_earned", "bonus_awarded"):
+    found = event_fields(event_id, kind, occurred_at, payload)
+    return None if found is None else _event(*found)
+
+
+EventFields = tuple[str, str, datetime, int, "datetime | None", "str | None", "str | None"]
+
+
+def event_fields(event_id: str, kind: str, occurred_at: datetime, payload: Mapping[str, Any]) -> EventFields | None:
+    """from_ledger() as the PointsEvent's fields, in order (a plain tuple: what a cache of many
+    events holds without the garbage collector going through each; Folding.step takes them)."""
+    if kind == "points_earned" or kind == "bonus_awarded":
         points = _int(payload, "points")
         expiry = _when(payload.get("expires_at"))
-        return PointsEvent(event_id, kind, occurred_at, points, expires_at=expiry)
+        return (event_id, kind, occurred_at, points, expiry, None, None)
     if kind == "points_adjusted":
         delta = _int(payload, "delta")
         expiry = _when(payload.get("expires_at")) if delta > 0 else None
-        return PointsEvent(event_id, kind, occurred_at, delta, expires_at=expiry)
+        return (event_id, kind, occurred_at, delta, expiry, None, None)
     if kind == "points_redeemed":
-        return PointsEvent(event_id, kind, occurred_at, -_int(payload, "points"))
-    if kind in ("points_expired", "points_reversed"):
-        return PointsEvent(
-            event_id, kind, occurred_at, -_int(payload, "points"), lot_id=payload.get("lot_id")
-        )
+        return (event_id, kind, occurred_at, -_int(payload, "points"), None, None, None)
+    if kind == "points_expired" or kind == "points_reversed":
+        return (event_id, kind, occurred_at, -_int(payload, "points"), None, payload.get("lot_id"), None)
     if kind == "points_restored":
-        return PointsEvent(
-            event_id,
-            kind,
-            occurred_at,
-            _int(payload, "points"),
-            expires_at=_when(payload.get("expires_at")),  # optional, see the module docstring
-            redemption_id=payload.get("redemption_id"),
-        )
+        points = _int(payload, "points")
+        expiry = _when(payload.get("expires_at"))  # optional, see the module docstring
+        return (event_id, kind, occurred_at, points, expiry, None, payload.get("redemption_id"))
     return None
+
+
+# PointsEvent(...) and Lot(...) made without their frozen __init__ (a guarded setattr per field,
+# most of what reading a ledger cost): the same instance, the same __dict__ in field order.
+_new = object.__new__
+_EVENT_FIELDS = ("event_id", "kind", "occurred_at", "delta", "expires_at", "lot_id", "redemption_id")
+_LOT_FIELDS = ("lot_id", "earned_at", "expires_at", "points", "remaining")
+assert tuple(f.name for f in fields(PointsEvent)) == _EVENT_FIELDS and not hasattr(PointsEvent, "__post_init__")
+assert tuple(f.name for f in fields(Lot)) == _LOT_FIELDS and not hasattr(Lot, "__post_init__")
+
+
+def _event(event_id: str, kind: str, occurred_at: datetime, delta: int, expires_at: datetime | None,
+           lot_id: str | None, redemption_id: str | None) -> PointsEvent:
+    event = _new(PointsEvent)
+    d = event.__dict__
+    d["event_id"] = event_id
+    d["kind"] = kind
+    d["occurred_at"] = occurred_at
+    d["delta"] = delta
+    d["expires_at"] = expires_at
+    d["lot_id"] = lot_id
+    d["redemption_id"] = redemption_id
+    return event
+
+
+def _lot(lot_id: str, earned_at: datetime, expires_at: datetime, points: int, remaining: int) -> Lot:
+    lot = _new(Lot)
+    d = lot.__dict__
+    d["lot_id"] = lot_id
+    d["earned_at"] = earned_at
+    d["expires_at"] = expires_at
+    d["points"] = points
+    d["remaining"] = remaining
+    return lot
 
 
 def apply(state: PointsState, event: PointsEvent) -> PointsState:
@@ -155,10 +192,156 @@ def apply(state: PointsState, event: PointsEvent) -> PointsState:
 
 def fold(events: Iterable[PointsEvent], state: PointsState | None = None) -> PointsState:
     """Apply events in the given order (per terminal: seq order)."""
-    result = state if state is not None else PointsState()
+    folding = Folding(state)
     for event in events:
-        result = apply(result, event)
-    return result
+        folding.apply(event)
+    return folding.state()
+
+
+class Folding:
+    """A fold in progress: apply() event by event gives, at state(), exactly the PointsState
+    that apply() step by step gives (same lots, deficit, flag, consumed records, in the same
+    order), without a new immutable state per step (what folding a long ledger cost most).
+    Lots are kept in a list with each lot's position by id; should two lots ever share an id (lot
+    ids are event ids, so never from a ledger), the rest of the fold goes step by step through
+    apply(), which gives that case its own meaning."""
+
+    __slots__ = ("_base", "_lots", "_at", "_deficit", "_flagged", "_consumed", "_owned", "_slow", "_touched")
+
+    def __init__(self, state: PointsState | None = None) -> None:
+        base = state if state is not None else PointsState()
+        self._base = base
+        self._lots = list(base.lots)
+        self._at = {lot.lot_id: i for i, lot in enumerate(self._lots)}
+        self._deficit = base.deficit
+        self._flagged = base.flagged
+        self._consumed: Mapping[str, tuple[tuple[str, int], ...]] = base.consumed
+        self._owned = False  # _consumed is a dict of this fold's own (copied on first write)
+        self._touched = False  # whether any step may have changed the state
+        self._slow: PointsState | None = base if len(self._at) != len(self._lots) else None
+
+    def state(self) -> PointsState:
+        if self._slow is not None:
+            return self._slow
+        if not self._touched:
+            return self._base
+        self._owned = False  # the state holds this dict now: a later step writes a copy
+        return replace(self._base, lots=tuple(self._lots), deficit=self._deficit, flagged=self._flagged,
+                       consumed=self._consumed)
+
+    def balance(self, as_of: datetime) -> int:
+        """state().balance(as_of)."""
+        if self._slow is not None:
+            return self._slow.balance(as_of)
+        return sum(lot.remaining for lot in self._lots if lot.expires_at > as_of) + self._deficit
+
+    def apply(self, event: PointsEvent) -> None:
+        """One step, as apply() takes it."""
+        if self._slow is not None:
+            self._slow = apply(self._slow, event)
+            return
+        self.step(event.event_id, event.kind, event.occurred_at, event.delta, event.expires_at, event.lot_id,
+                  event.redemption_id)
+
+    def step(self, event_id: str, kind: str, occurred_at: datetime, delta: int, expires_at: datetime | None,
+             lot_id: str | None, redemption_id: str | None) -> None:
+        """apply() of the PointsEvent of these fields (event_fields())."""
+        if self._slow is not None:
+            self._slow = apply(self._slow, _event(event_id, kind, occurred_at, delta, expires_at, lot_id,
+                                                  redemption_id))
+        elif kind == "points_expired":
+            self._expire(delta, lot_id)
+        elif kind == "points_restored":
+            self._restore(event_id, kind, occurred_at, delta, expires_at, redemption_id)
+        elif kind == "points_reversed":
+            self._take(event_id, occurred_at, delta, lot_id, False)
+        elif delta > 0:
+            self._add_lot(event_id, kind, occurred_at, delta, expires_at, delta, expires_at, None)
+        elif delta < 0:
+            self._take(event_id, occurred_at, delta, None, kind == "points_redeemed")
+
+    def _consumed_dict(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        if not self._owned:
+            self._consumed = {**self._consumed}
+            self._owned = True
+        return self._consumed  # type: ignore[return-value]
+
+    def _add_lot(self, event_id: str, kind: str, occurred_at: datetime, delta: int, event_expiry: datetime | None,
+                 points: int, expiry: datetime | None, redemption_id: str | None) -> None:
+        deficit, rest = _pay_deficit(self._deficit, points)
+        if expiry is None:
+            expiry = expires_at(occurred_at, _fallback_programme())
+        if event_id in self._at:  # a second lot of that id: step by step from here
+            event = _event(event_id, kind, occurred_at, delta, event_expiry, None, redemption_id)
+            self._slow = _add_lot(self.state(), event, points, expiry)
+            return
+        self._touched = True
+        self._at[event_id] = len(self._lots)
+        self._lots.append(_lot(event_id, occurred_at, expiry, points, rest))
+        self._deficit = deficit
+        self._flagged = self._flagged and deficit < 0
+
+    def _take(self, event_id: str, at: datetime, delta: int, first: str | None, record: bool) -> None:
+        need = -delta
+        lots = self._lots
+        order = sorted((lot for lot in lots if lot.remaining > 0 and lot.expires_at > at), key=_fifo)
+        if first is not None and len(order) > 1:
+            order.sort(key=lambda lot: lot.lot_id != first)
+        taken: list[tuple[str, int]] = []
+        for lot in order:
+            if need == 0:
+                break
+            part = min(need, lot.remaining)
+            lots[self._at[lot.lot_id]] = _lot(lot.lot_id, lot.earned_at, lot.expires_at, lot.points,
+                                             lot.remaining - part)
+            taken.append((lot.lot_id, part))
+            need -= part
+        self._touched = True
+        if record:
+            self._consumed_dict()[event_id] = tuple(taken)
+        self._deficit -= need
+        self._flagged = self._flagged or need > 0
+
+    def _expire(self, delta: int, lot_id: str | None) -> None:
+        i = self._at.get(lot_id)  # type: ignore[arg-type]
+        if i is None:
+            return
+        lot = self._lots[i]
+        part = min(-delta, lot.remaining)
+        if part <= 0:
+            return
+        self._touched = True
+        self._lots[i] = _lot(lot.lot_id, lot.earned_at, lot.expires_at, lot.points, lot.remaining - part)
+
+    def _restore(self, event_id: str, kind: str, occurred_at: datetime, delta: int, expiry: datetime | None,
+                 redemption_id: str | None) -> None:
+        if delta <= 0:
+            return
+        deficit, rest = _pay_deficit(self._deficit, delta)
+        key = redemption_id or ""
+        record = list(self._consumed.get(key, ()))
+        lots, at = self._lots, self._at
+        changed: dict[int, Lot] = {}
+        for i in range(len(record) - 1, -1, -1):
+            lot_id, took = record[i]
+            if rest == 0 or lot_id not in at:
+                continue
+            part = min(rest, took)
+            lot = lots[at[lot_id]]  # as it was before this restore (what apply() adds to)
+            changed[at[lot_id]] = _lot(lot.lot_id, lot.earned_at, lot.expires_at, lot.points, lot.remaining + part)
+            record[i] = (lot_id, took - part)
+            rest -= part
+        for i, lot in changed.items():
+            lots[i] = lot
+        consumed = self._consumed_dict()
+        consumed.pop(key, None)
+        if left := tuple(entry for entry in record if entry[1] > 0):
+            consumed[key] = left
+        self._touched = True
+        self._deficit = deficit
+        self._flagged = self._flagged and deficit < 0
+        if rest != 0:
+            self._add_lot(event_id, kind, occurred_at, delta, expiry, rest, expiry, redemption_id)
 
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -10,7 +10,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Sequence
+
+import orjson
 
 from sync.headoffice.members import marks
 from sync.headoffice.timekeys import parse
@@ -46,27 +49,54 @@ def order(row: dict[str, Any]) -> tuple[str, str, int]:
     return (row["occurred_key"], row["terminal_id"], int(row["seq"]))
 
 
+def _has_float(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return True
+    if kind is dict:
+        value = value.values()
+    elif kind is not list:
+        return False
+    for v in value:
+        kind = type(v)
+        if kind is float or ((kind is dict or kind is list) and _has_float(v)):
+            return True
+    return False
+
+
+def loads(text: str) -> Any:
+    """json.loads(text), by orjson where that reads the very same: orjson reads integers beyond 64
+    bits as floats (and refuses what json takes beyond JSON: NaN, lone surrogates), so a payload
+    with a float in it, or one orjson refuses, is read by json."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+    return json.loads(text) if _has_float(value) else value
+
+
 @lru_cache(maxsize=1 << 16)
-def _points_event(event_id: str, kind: str, occurred_at: str, payload: str) -> lots.PointsEvent | None:
-    """lots.from_ledger of a stored event, remembered (a member's ledger is folded again at every
-    batch that redeems for it; the events are immutable). Times go through timekeys.parse, so the
-    fold compares them fast (one tzinfo instance per offset); same instants, same offsets."""
-    p = json.loads(payload)
+def _point_fields(event_id: str, kind: str, occurred_at: str, payload: str) -> lots.EventFields | None:
+    """lots.event_fields of a stored event (from_ledger's PointsEvent as a plain tuple), remembered
+    (a member's ledger is folded again at every batch that redeems for it; the events are
+    immutable). Times go through timekeys.parse, so the fold compares them fast (one tzinfo
+    instance per offset); same instants, same offsets."""
+    p = loads(payload)
     expiry = p.get("expires_at")
     if isinstance(expiry, str):
         try:
             p["expires_at"] = parse(expiry)
         except ValueError:
             pass  # from_ledger refuses it with its own reason
-    return lots.from_ledger(event_id, kind, parse(occurred_at), p)
+    return lots.event_fields(event_id, kind, parse(occurred_at), p)
 
 
 def points_events(event_rows: Sequence[dict[str, Any]]) -> list[lots.PointsEvent]:
     out = []
     for r in event_rows:
-        event = _points_event(r["event_id"], r["kind"], r["occurred_at"], r["payload"])
-        if event is not None:
-            out.append(event)
+        found = _point_fields(r["event_id"], r["kind"], r["occurred_at"], r["payload"])
+        if found is not None:
+            out.append(lots.PointsEvent(*found))
     return out
 
 
@@ -105,13 +135,18 @@ WALKS_KEPT = 4096
 _walks_lock = threading.Lock()
 
 
-def _resume(canonical: str, event_rows: Sequence[dict[str, Any]]) -> Walk | None:
+# A row as walk_tuples() takes it: these first, in this order (anything may follow).
+WALK_COLUMNS = ("event_id", "terminal_id", "seq", "kind", "occurred_at", "payload")
+_walk_columns = itemgetter(*WALK_COLUMNS)
+
+
+def _resume(canonical: str, event_rows: Sequence[Sequence[Any]]) -> Walk | None:
     with _walks_lock:
         walk = _WALKS.get(canonical)
     if walk is None or len(walk.ids) > len(event_rows):
         return None
     for i, event_id in enumerate(walk.ids):
-        if event_rows[i]["event_id"] != event_id:
+        if event_rows[i][0] != event_id:
             return None
     return walk
 
@@ -122,23 +157,30 @@ def walk(canonical: str, event_rows: Sequence[dict[str, Any]]) -> Walk:
     head office order); anything else (an event earlier in time arriving late, a merge, a walk done
     in a transaction that rolled back) walks from the start. The result depends only on those
     events, which never change once stored, so resuming gives what walking from the start gives."""
+    return walk_tuples(canonical, [_walk_columns(r) for r in event_rows])
+
+
+def walk_tuples(canonical: str, event_rows: Sequence[Sequence[Any]]) -> Walk:
+    """walk() of rows as tuples starting with WALK_COLUMNS."""
     last = _resume(canonical, event_rows)
-    state = last.state if last else lots.PointsState()
+    folding = lots.Folding(last.state if last else None)
     seen: list[dict[str, Any]] = list(last.seen) if last else []
     over: list[tuple[dict[str, Any], int]] = list(last.over) if last else []
+    step, balance = folding.step, folding.balance
     for row in event_rows[len(last.ids) if last else 0:]:
-        event = points_events([row])
-        if not event:
+        kind = row[3]
+        fields = _point_fields(row[0], kind, row[4], row[5])
+        if fields is None:
             continue
-        if row["kind"] == "points_redeemed":
-            taken = -event[0].delta
-            before = state.balance(event[0].occurred_at)
-            seen.append({"event_id": row["event_id"], "terminal_id": row["terminal_id"], "seq": row["seq"],
-                         "occurred_at": row["occurred_at"], "points": taken, "at": event[0].occurred_at})
+        if kind == "points_redeemed":
+            taken, at = -fields[3], fields[2]
+            before = balance(at)
+            seen.append({"event_id": row[0], "terminal_id": row[1], "seq": row[2],
+                         "occurred_at": row[4], "points": taken, "at": at})
             if taken > before:
                 over.append((seen[-1], before))
-        state = lots.apply(state, event[0])
-    result = Walk(tuple(r["event_id"] for r in event_rows), state, tuple(seen), tuple(over))
+        step(*fields)
+    result = Walk(tuple(r[0] for r in event_rows), folding.state(), tuple(seen), tuple(over))
     if last is None or len(result.ids) != len(last.ids):
         with _walks_lock:
             _WALKS[canonical] = result
@@ -148,6 +190,27 @@ def walk(canonical: str, event_rows: Sequence[dict[str, Any]]) -> Walk:
     return result
 
 
+def tuples_of(tx: Any, group_of: dict[str, list[str]], kinds: Sequence[str], upto: int, *,
+              chunk: int = 500) -> dict[str, list[tuple[Any, ...]]]:
+    """rows_of() as tuples: WALK_COLUMNS, then occurred_key and member_id."""
+    owner = {m: c for c, ids in group_of.items() for m in ids}
+    out: dict[str, list[tuple[Any, ...]]] = {c: [] for c in group_of}
+    found = tx.tuples_in(
+        "SELECT event_id, terminal_id, seq, kind, occurred_at, payload, occurred_key, member_id FROM events"
+        " WHERE member_id IN {in} AND status = 'stored' AND kind IN " + marks(kinds) + " AND id <= ?",
+        list(owner), (*kinds, upto), chunk=chunk)
+    for row in found:
+        out[owner[row[7]]].append(row)
+    for rows_ in out.values():
+        if len(rows_) > 1:
+            rows_.sort(key=_tuple_order)
+    return out
+
+
+def _tuple_order(row: tuple[Any, ...]) -> tuple[str, str, int]:
+    return (row[6], row[1], int(row[2]))
+
+
 def stored_value_fen(tx: Any, ids: Sequence[str], upto: int) -> int:
     return stored_value_of(rows(tx, ids, SV_KINDS, upto))
 
@@ -155,6 +218,15 @@ def stored_value_fen(tx: Any, ids: Sequence[str], upto: int) -> int:
 def stored_value_of(event_rows: Sequence[dict[str, Any]]) -> int:
     total = 0
     for r in event_rows:
-        amount = int(json.loads(r["payload"])["amount_fen"])
+        amount = int(loads(r["payload"])["amount_fen"])
         total += amount if r["kind"] in SV_CREDITS else -amount
+    return total
+
+
+def stored_value_of_tuples(event_rows: Sequence[Sequence[Any]]) -> int:
+    """stored_value_of() of rows as tuples starting with WALK_COLUMNS."""
+    total = 0
+    for r in event_rows:
+        amount = int(loads(r[5])["amount_fen"])
+        total += amount if r[3] in SV_CREDITS else -amount
     return total
