@@ -24,26 +24,26 @@ services/standing.py). Head office's `tier` is the tier it serves the member at,
 period in force; then it is not the earned tier, so an `earned_tier`/`earned_since` pair is used if
 head office sends one, else the earned tier this terminal already holds (a member new here: the tier
 the snapshot's spends reach), so the member drops back correctly when the period ends.
+
+A pull page's plain snapshots (most of them) are written set-wise by replica_bulk.py, with the same
+statements and rows (replica_rows.py); a change to what is applied here must be made there alike
+(tests/terminal/services/test_replica_bulk.py compares the two).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, tzinfo
-from functools import lru_cache
+from datetime import datetime
 from typing import Any
 
-from terminal import clock as clocks, phone as phones, tiers
+from terminal import clock as clocks, tiers
 from terminal.errors import PosError
 from terminal.services import privacy
 from terminal.services.context import Terminal
-
-
-@lru_cache(maxsize=1 << 16)
-def _store_time(value: str, tz: tzinfo) -> str:
-    """An ISO time from head office as this store's stored text (the same times come in snapshot
-    after snapshot: a catch-up converts each once)."""
-    return clocks.to_text(datetime.fromisoformat(value).astimezone(tz))
+from terminal.services.replica_rows import (
+    BONUS_SQL, CARD_SQL, COUPON_SQL, GRANT_SQL, PROFILE_SQL, SNAPSHOT_SQL, SPEND_SQL, bonus_rows, card_rows,
+    coupon_rows, grant_row, profile_row, snapshot_row, speaks_of_grants, spend_rows, timer,
+)
 
 
 def _in(ids: list[str]) -> str:
@@ -58,15 +58,7 @@ def apply_member_snapshot(t: Terminal, snap: dict[str, Any], at: datetime | None
     aliases = sorted({a for a in snap.get("aliases") or () if a != canonical})
     ids = [canonical, *aliases]
     includes = int(snap.get("includes_seq") or 0)
-    tz = t.tz
-
-    def when(value: Any) -> str | None:  # head office may speak UTC; rows keep store time
-        if value is None:
-            return None
-        if isinstance(value, datetime):
-            return clocks.to_text(value.astimezone(tz))
-        return _store_time(str(value), tz)
-
+    when = timer(t.tz)
     now = t.now(at)
     now_text = clocks.to_text(now)
     with t.store.write() as conn:
@@ -87,8 +79,7 @@ def apply_member_snapshot(t: Terminal, snap: dict[str, Any], at: datetime | None
         _coupons(t, snap, canonical, aliases, when)
         _cards(t, snap, canonical, aliases, when)
         _grants(t, snap, canonical, aliases, includes, ids, when)
-        for month, points in (snap.get("bonus_months") or {}).items():
-            conn.execute("INSERT OR IGNORE INTO bonus_months VALUES (?, ?, ?)", (canonical, month, int(points)))
+        conn.executemany(BONUS_SQL, bonus_rows(snap, canonical))
         if aliases:
             conn.execute(f"UPDATE OR IGNORE bonus_months SET member_id = ? WHERE member_id IN {_in(aliases)}",
                          (canonical, *aliases))
@@ -96,16 +87,11 @@ def apply_member_snapshot(t: Terminal, snap: dict[str, Any], at: datetime | None
             conn.execute(f"UPDATE lot_index SET member_id = ? WHERE member_id IN {_in(aliases)}",
                          (canonical, *aliases))
             conn.execute(f"DELETE FROM member_snapshots WHERE member_id IN {_in(aliases)}", aliases)
-        stored = snap.get("stored_value_fen")
-        conn.execute(
-            "INSERT INTO member_snapshots(member_id, includes_seq, points, updated_at, stored_value_fen)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(member_id) DO UPDATE SET includes_seq = excluded.includes_seq,"
-            " points = excluded.points, updated_at = excluded.updated_at,"
-            " stored_value_fen = excluded.stored_value_fen",
-            (canonical, includes, json.dumps(snap.get("points") or {}, ensure_ascii=False, sort_keys=True),
-             now_text, None if stored is None else int(stored)))
+        conn.execute(SNAPSHOT_SQL, snapshot_row(snap, canonical, includes, now_text))
     return canonical
 
+
+# -- one member -----------------------------------------------------------------------------------
 
 def _upsert_profile(t: Terminal, snap: dict[str, Any], canonical: str, includes: int, ids: list[str],
                     when: Any, now: datetime) -> None:
@@ -120,22 +106,13 @@ def _upsert_profile(t: Terminal, snap: dict[str, Any], canonical: str, includes:
     # Two members with one phone until head office merges them: the pulled one waits without its
     # phone (a last-4 search still lists both); the next snapshot after the merge gives it back.
     stored_phone = None if holder else number
-    tier, tier_since = _earned(t, snap, canonical, when, now)
+    tier, tier_since = earned(t, snap, canonical, when, now)
     own = conn.execute(
         f"SELECT payload, occurred_at FROM events WHERE member_id IN {_in(ids)} AND kind = 'tier_changed'"
         " AND seq > ? ORDER BY seq DESC LIMIT 1", (*ids, includes)).fetchone()
     if own is not None:
         tier, tier_since = json.loads(own[0])["to"], own[1]
-    conn.execute(
-        "INSERT INTO members(member_id, phone, phone_last4, name, birthday, tier, tier_since, registered_at,"
-        " status, blacklist_reason, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
-        " ON CONFLICT(member_id) DO UPDATE SET phone = excluded.phone, phone_last4 = excluded.phone_last4,"
-        " name = excluded.name, birthday = excluded.birthday, tier = excluded.tier,"
-        " tier_since = excluded.tier_since, registered_at = excluded.registered_at, status = excluded.status,"
-        " blacklist_reason = excluded.blacklist_reason, merged_into = NULL",
-        (canonical, stored_phone, phones.last4(number) if number else None, snap.get("name"),
-         snap.get("birthday"), tier, tier_since, when(snap["registered_at"]), snap.get("status", "active"),
-         snap.get("blacklist_reason")))
+    conn.execute(PROFILE_SQL, profile_row(snap, canonical, stored_phone, tier, tier_since, when))
     privacy.after_snapshot(t, canonical, ids, includes, snap.get("status"))
 
 
@@ -146,7 +123,7 @@ def _raised_by_paid(snap: dict[str, Any], when: Any, now: datetime) -> bool:
                 and clocks.from_text(when(until)) > now)
 
 
-def _earned(t: Terminal, snap: dict[str, Any], canonical: str, when: Any, now: datetime) -> tuple[str, str]:
+def earned(t: Terminal, snap: dict[str, Any], canonical: str, when: Any, now: datetime) -> tuple[str, str]:
     """(earned tier, since) to store for the member."""
     if snap.get("earned_tier"):
         return str(snap["earned_tier"]), when(snap.get("earned_since") or snap["tier_since"])
@@ -174,11 +151,7 @@ def _spends(t: Terminal, snap: dict[str, Any], canonical: str, aliases: list[str
     if aliases:
         conn.execute(f"UPDATE spends SET member_id = ? WHERE member_id IN {_in(aliases)}",
                      (canonical, *aliases))
-    conn.executemany(
-        "INSERT INTO spends(member_id, occurred_at, qualifying_fen, is_purchase, ref_id, seq, origin)"
-        " VALUES (?, ?, ?, ?, ?, NULL, 'headoffice')",
-        [(canonical, when(s["occurred_at"]), int(s["qualifying_fen"]), int(bool(s["is_purchase"])), s["ref_id"])
-         for s in snap.get("spends") or ()])
+    conn.executemany(SPEND_SQL, spend_rows(snap, canonical, when))
 
 
 def _coupons(t: Terminal, snap: dict[str, Any], canonical: str, aliases: list[str], when: Any) -> None:
@@ -187,14 +160,7 @@ def _coupons(t: Terminal, snap: dict[str, Any], canonical: str, aliases: list[st
     if aliases:
         conn.execute(f"UPDATE coupons SET member_id = ? WHERE member_id IN {_in(aliases)}",
                      (canonical, *aliases))
-    conn.executemany(
-        "INSERT INTO coupons(code, member_id, template, issued_at, valid_from, valid_to, used_sale_id, used_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET member_id = excluded.member_id,"
-        " template = excluded.template, issued_at = excluded.issued_at, valid_from = excluded.valid_from,"
-        " valid_to = excluded.valid_to, used_sale_id = COALESCE(coupons.used_sale_id, excluded.used_sale_id),"
-        " used_at = CASE WHEN coupons.used_sale_id IS NULL THEN excluded.used_at ELSE coupons.used_at END",
-        [(c["code"], canonical, c["template"], when(c["issued_at"]), when(c["valid_from"]), when(c["valid_to"]),
-          c.get("used_sale_id"), when(c.get("used_at"))) for c in snap.get("coupons") or ()])
+    conn.executemany(COUPON_SQL, coupon_rows(snap, canonical, when))
 
 
 def _cards(t: Terminal, snap: dict[str, Any], canonical: str, aliases: list[str], when: Any) -> None:
@@ -202,13 +168,7 @@ def _cards(t: Terminal, snap: dict[str, Any], canonical: str, aliases: list[str]
     conn = t.store.conn
     if aliases:
         conn.execute(f"UPDATE cards SET member_id = ? WHERE member_id IN {_in(aliases)}", (canonical, *aliases))
-    conn.executemany(
-        "INSERT INTO cards(card_id, member_id, key_id, payload, issued_at, revoked_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT(card_id) DO UPDATE SET member_id = excluded.member_id,"
-        " revoked_at = COALESCE(cards.revoked_at, excluded.revoked_at)",
-        [(c["card_id"], canonical, c["key_id"], c["payload"], when(c["issued_at"]), when(c.get("revoked_at")))
-         for c in snap.get("cards") or ()])
+    conn.executemany(CARD_SQL, card_rows(snap, canonical, when))
 
 
 def _grants(t: Terminal, snap: dict[str, Any], canonical: str, aliases: list[str], includes: int,
@@ -218,15 +178,10 @@ def _grants(t: Terminal, snap: dict[str, Any], canonical: str, aliases: list[str
     if aliases:
         conn.execute(f"UPDATE membership_grants SET member_id = ? WHERE member_id IN {_in(aliases)}",
                      (canonical, *aliases))
-    if "paid_until" not in snap and "paid_tier" not in snap:
+    if not speaks_of_grants(snap):
         return
     conn.execute(f"DELETE FROM membership_grants WHERE member_id IN {_in(ids)}"
                  " AND (origin = 'headoffice' OR seq <= ?)", (*ids, includes))
-    tier, until = snap.get("paid_tier"), snap.get("paid_until")
-    if tier and until:
-        # Head office says until when; since when only as the tier's start while the period raises it.
-        since = snap.get("paid_since") or (snap["tier_since"] if snap["tier"] == tier else snap["registered_at"])
-        start = when(since)
-        conn.execute(
-            "INSERT INTO membership_grants(grant_id, member_id, tier, starts_at, ends_at, origin, seq)"
-            " VALUES (?, ?, ?, ?, ?, 'headoffice', NULL)", (f"ho:{canonical}", canonical, str(tier), start, when(until)))
+    row = grant_row(snap, canonical, when)
+    if row is not None:
+        conn.execute(GRANT_SQL, row)
