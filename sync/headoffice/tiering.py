@@ -145,7 +145,7 @@ def compute(m: dict[str, Any], canonical: str, keys: list[str], spends: list[tie
         tier = m["reg_tier"] if m["reg_tier"] in known else programme.entry_tier.id
         since, start = parse(m["registered_at"]), ""
     reach = timedelta(days=programme.tier_rules.window_days + 32)  # the window and a month
-    top = programme.tiers[-1].id
+    top, entry = programme.tiers[-1].id, programme.entry_tier.id
     changes: list[tiers.TierChange] = []
     last = start
     window = _Window(keys, spends, programme)
@@ -153,9 +153,10 @@ def compute(m: dict[str, Any], canonical: str, keys: list[str], spends: list[tie
         if k <= start or not spend.is_purchase:
             continue
         at = spend.occurred_at if times is None else times[i]
-        for change in tiers.retention(tier, since, spends, at, programme):
-            changes.append(change)
-            tier, since = change.to_tier, change.at
+        if tier != entry:  # the entry tier has none below it: retention() would say ()
+            for change in tiers.retention(tier, since, spends, at, programme):
+                changes.append(change)
+                tier, since = change.to_tier, change.at
         if tier == top or window.below_next(tier, at, k):  # upgrade() would say None
             last = k
             continue
