@@ -3,7 +3,8 @@
 In the server's process the projector shares one interpreter with the pushes it follows, so it
 waits for them to pause (projector.Background). In a process of its own it runs beside them on
 another core: whenever events wait, in chunks of CHUNK events, at a lower scheduling priority
-(NICE) so that a busy server keeps the CPU first. The work and its guarantees are projector.py's:
+(NICE), and waiting between chunks while several pushes are in flight (a server that busy keeps
+the CPU first; one till catching up leaves room). The work and its guarantees are projector.py's:
 each chunk is one write transaction that moves the cursor, so an event is applied exactly once
 whoever applies it (this process, or a pull catching up first in the server's).
 
@@ -28,10 +29,21 @@ log = logging.getLogger("pos-headoffice")
 
 POLL_S = 1.0
 NICE = 10
+BUSY = 2  # pushes in flight at which the projector waits
+MAX_YIELD_S = 30.0
 CHUNK = {"sqlite": 2_000, "postgresql": 5_000}  # SQLite: a push waits for a chunk's write lock
 
 
-def _run(url: str, wake: Any, stop: Any, parent: int, nice: int) -> None:
+def _yield_to_pushes(pushing: Any, stop: Any) -> None:
+    """While the server has BUSY pushes or more in flight (tills pushing at once: it is busy), wait,
+    at most MAX_YIELD_S (the work is the same later, and readers catch up themselves); one till
+    catching up leaves room, and the projector runs beside it."""
+    deadline = time.monotonic() + MAX_YIELD_S
+    while pushing.value >= BUSY and not stop.is_set() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _run(url: str, wake: Any, stop: Any, pushing: Any, parent: int, nice: int) -> None:
     try:
         os.nice(nice)
     except OSError:
@@ -44,8 +56,10 @@ def _run(url: str, wake: Any, stop: Any, parent: int, nice: int) -> None:
         wake.wait(POLL_S)
         wake.clear()
         try:
-            while not stop.is_set() and projector.project_chunk(db, None, limit):
-                pass
+            while not stop.is_set():
+                _yield_to_pushes(pushing, stop)
+                if not projector.project_chunk(db, None, limit):
+                    break
         except Exception:  # logged; the next poke or poll tries again
             log.exception("projector failed")
             time.sleep(1.0)
@@ -62,12 +76,13 @@ class Process:
         self._nice = nice
         self._wake = ctx.Event()
         self._stop = ctx.Event()
+        self._pushing = ctx.Value("i", 0)  # the server's pushes in flight
         self._proc: Any = None
 
     def start(self) -> None:
         self._stop.clear()
         self._proc = self._ctx.Process(target=_run, name="ho-projector", daemon=True,
-                                       args=(self._url, self._wake, self._stop, os.getpid(), self._nice))
+                                       args=(self._url, self._wake, self._stop, self._pushing, os.getpid(), self._nice))
         self._proc.start()
         self.poke()  # events stored before a restart
 
@@ -85,7 +100,11 @@ class Process:
 
     @contextlib.contextmanager
     def pushing(self) -> Iterator[None]:
+        with self._pushing.get_lock():
+            self._pushing.value += 1
         try:
             yield
         finally:
+            with self._pushing.get_lock():
+                self._pushing.value -= 1
             self.poke()
