@@ -186,23 +186,29 @@ class SyncClient:
         Requests stay one at a time, in seq order; while one is on its way (a helper thread sends
         it and reads the reply; the store is only touched here) the next batch is read from the
         outbox and encoded, and it is sent next only if head office's reply acknowledged exactly
-        through the batch before it (otherwise it is read again from the acked seq)."""
+        through the batch before it (otherwise it is read again from the acked seq); then it is
+        sent at once, before the reply's acked seq is written to the store."""
         t = self.t
         sent, setbacks = 0, 0
         self._signing_key()  # read here: the helper thread must not touch the store
         ahead: tuple[int, bytes, int, int] | None = None  # (after seq, body, events, last seq), read ahead
+        sending: tuple[Future[protocol.PushAck], int, int] | None = None  # (reply, events, last seq) sent early
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-push") as sender:
             while True:
                 before = replica.acked_seq(t)
-                if ahead is not None and ahead[0] == before:
-                    _, body, count, last = ahead
+                if sending is not None:
+                    reply_f, count, last = sending
+                    sending = None
                 else:
-                    batch, last = replica.outbox_after(t, before, self.batch)
-                    body, count = _push_body(batch), len(batch)
-                ahead = None
-                if not count:
-                    return sent
-                reply_f = sender.submit(self._call, "POST", "/v1/events", body, protocol.PushResponse)
+                    if ahead is not None and ahead[0] == before:
+                        _, body, count, last = ahead
+                    else:
+                        batch, last = replica.outbox_after(t, before, self.batch)
+                        body, count = _push_body(batch), len(batch)
+                    ahead = None
+                    if not count:
+                        return sent
+                    reply_f = sender.submit(self._call, "POST", "/v1/events", body, protocol.PushAck)
                 if count == self.batch:  # more may wait: read the next batch meanwhile
                     try:
                         more, more_last = replica.outbox_after(t, last, self.batch)
@@ -226,17 +232,29 @@ class SyncClient:
                         replica.mark_acked(t, held)
                         continue
                     raise
-                for result in reply.results:
-                    if result.status == "quarantined":
-                        log.warning("head office quarantined event seq %s: %s", result.seq, result.reason)
-                after = replica.mark_acked(t, reply.acked_seq)
-                sent += count
-                if after == before:
-                    raise PosError("sync_refused", reason=f"head office acknowledged nothing past seq {before}")
-                if after < before:  # head office holds less than it said before: resend from there, once
-                    setbacks += 1
-                    if setbacks > 1:
-                        raise PosError("sync_refused", reason=f"head office went back to seq {after}")
+                if ahead is not None and reply.acked_seq == last == ahead[0] and reply.acked_seq > before:
+                    # the next batch goes now; this reply's bookkeeping (a write to the store) meanwhile
+                    _, body, more_count, more_last = ahead
+                    ahead = None
+                    sending = (sender.submit(self._call, "POST", "/v1/events", body, protocol.PushAck),
+                               more_count, more_last)
+                try:
+                    for result in reply.results:
+                        if isinstance(result, dict) and result.get("status") == "quarantined":
+                            log.warning("head office quarantined event seq %s: %s", result.get("seq"),
+                                        result.get("reason"))
+                    after = replica.mark_acked(t, reply.acked_seq)
+                    sent += count
+                    if after == before:
+                        raise PosError("sync_refused", reason=f"head office acknowledged nothing past seq {before}")
+                    if after < before:  # head office holds less than it said before: resend from there, once
+                        setbacks += 1
+                        if setbacks > 1:
+                            raise PosError("sync_refused", reason=f"head office went back to seq {after}")
+                except BaseException:
+                    if sending is not None:
+                        sending[0].exception()  # never leave a request running past an error here
+                    raise
 
     def _page(self, cursor: int) -> tuple[protocol.PullPage, list[dict[str, Any]]]:
         """A page of the feed: its envelope checked, and its changes as plain data, read once."""

@@ -118,6 +118,15 @@ class PushResponse(_Reply):
     results: list[EventResult]
 
 
+class PushAck(_Reply):
+    """A PushResponse as a terminal reads it: acked_seq checked, each result kept as plain data
+    (the terminal only logs the quarantined ones; a model per result cost more than the rest of
+    reading the reply)."""
+
+    acked_seq: int
+    results: list[Any] = []
+
+
 class PointsLot(_Reply):
     lot_id: str
     earned_at: AwareDatetime
