@@ -99,6 +99,7 @@ def _sale(text: str) -> dict[str, Any]:
 def project_chunk(db: Database, now: datetime | None = None, limit: int = CHUNK) -> int:
     """Apply up to `limit` events after the cursor in one transaction; how many were applied."""
     with db.write() as tx:
+        tx.plan_for_lookups()  # PostgreSQL: index lookups for the chunk's thousands of keys (db.py)
         last = applied_upto(tx)
         rows = tx.tuples(f"SELECT {_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?", (last, limit))
         if not rows:

@@ -48,7 +48,9 @@ def settle(tx: Any, batch: Batch) -> set[str]:
 
 def _ledgers(tx: Any, canonicals: list[str], kinds: tuple[str, ...], upto: int) -> dict[str, list[dict[str, Any]]]:
     """ledger.rows() of each member's group, for many members in one query."""
-    return ledger.rows_of(tx, members.groups(tx, canonicals), kinds, upto)
+    group_of = members.groups(tx, canonicals)
+    with tx.by_index():  # PostgreSQL: by events_member, not a scan of all events (db.py)
+        return ledger.rows_of(tx, group_of, kinds, upto)
 
 
 def _redemptions_near(redemptions: list[dict[str, Any]], at: Any, unit: str) -> dict[str, Any]:

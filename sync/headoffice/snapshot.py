@@ -112,6 +112,7 @@ def docs(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> di
     """Snapshots of many canonical members as plain data (times as datetimes), set-wise: each
     table is read once for all of them (rows as tuples, the columns named in each query)."""
     canonicals = list(dict.fromkeys(canonicals))
+    tx.plan_for_lookups()  # PostgreSQL: index lookups for the page's member ids (db.py)
     upto = applied_upto(tx)
     rows = {r[0]: r for r in tx.tuples_in(
         "SELECT member_id, phone, name, birthday, tier, tier_since, registered_at, status, blacklist_reason,"
@@ -133,7 +134,8 @@ def docs(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> di
     paid_rows = read("SELECT member_id, tier, starts_at, ends_at FROM memberships WHERE member_id IN {in}"
                      " ORDER BY ends_key, event_id")
     point_kinds = set(ledger.POINT_KINDS)
-    ledger_rows = ledger.tuples_of(tx, group_of, (*ledger.POINT_KINDS, *ledger.SV_KINDS), upto, chunk=_ALL)
+    with tx.by_index():  # by events_member, not a scan of all events (db.py)
+        ledger_rows = ledger.tuples_of(tx, group_of, (*ledger.POINT_KINDS, *ledger.SV_KINDS), upto, chunk=_ALL)
     programme = rulesdb.programme(tx)
     tier_ids = {t.id for t in programme.tiers}
     walk, stored_value = ledger.walk_tuples, ledger.stored_value_of_tuples
