@@ -57,6 +57,18 @@ def has_float(value: Any) -> bool:
     return False
 
 
+def stored(text: str | bytes) -> Any:
+    """A stored payload (canonical JSON) as json.loads reads it, by orjson where that reads the very
+    same: orjson reads integers beyond 64 bits as floats and refuses what json takes beyond JSON
+    (NaN, which the standard library writes for a payload that held one), so a payload with a float
+    in it, or one orjson refuses, is read by json."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+    return json.loads(text) if has_float(value) else value
+
+
 def has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value

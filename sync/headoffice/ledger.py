@@ -5,7 +5,6 @@ applied yet (id > upto, see projector.py)."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -13,8 +12,8 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Sequence
 
-import orjson
 
+from sync.headoffice.canonical import stored
 from sync.headoffice.members import UPTO, marks
 from sync.headoffice.timekeys import parse
 from terminal import lots
@@ -49,30 +48,6 @@ def order(row: dict[str, Any]) -> tuple[str, str, int]:
     return (row["occurred_key"], row["terminal_id"], int(row["seq"]))
 
 
-def _has_float(value: Any) -> bool:
-    kind = type(value)
-    if kind is float:
-        return True
-    if kind is dict:
-        value = value.values()
-    elif kind is not list:
-        return False
-    for v in value:
-        kind = type(v)
-        if kind is float or ((kind is dict or kind is list) and _has_float(v)):
-            return True
-    return False
-
-
-def loads(text: str) -> Any:
-    """json.loads(text), by orjson where that reads the very same: orjson reads integers beyond 64
-    bits as floats (and refuses what json takes beyond JSON: NaN, lone surrogates), so a payload
-    with a float in it, or one orjson refuses, is read by json."""
-    try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-    return json.loads(text) if _has_float(value) else value
 
 
 @lru_cache(maxsize=1 << 16)
@@ -81,7 +56,7 @@ def _point_fields(event_id: str, kind: str, occurred_at: str, payload: str) -> l
     (a member's ledger is folded again at every batch that redeems for it; the events are
     immutable). Times go through timekeys.parse, so the fold compares them fast (one tzinfo
     instance per offset); same instants, same offsets."""
-    p = loads(payload)
+    p = stored(payload)
     expiry = p.get("expires_at")
     if isinstance(expiry, str):
         try:
@@ -218,7 +193,7 @@ def stored_value_fen(tx: Any, ids: Sequence[str], upto: int) -> int:
 def stored_value_of(event_rows: Sequence[dict[str, Any]]) -> int:
     total = 0
     for r in event_rows:
-        amount = int(loads(r["payload"])["amount_fen"])
+        amount = int(stored(r["payload"])["amount_fen"])
         total += amount if r["kind"] in SV_CREDITS else -amount
     return total
 
@@ -227,6 +202,6 @@ def stored_value_of_tuples(event_rows: Sequence[Sequence[Any]]) -> int:
     """stored_value_of() of rows as tuples starting with WALK_COLUMNS."""
     total = 0
     for r in event_rows:
-        amount = int(loads(r[5])["amount_fen"])
+        amount = int(stored(r[5])["amount_fen"])
         total += amount if r[3] in SV_CREDITS else -amount
     return total

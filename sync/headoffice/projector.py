@@ -25,7 +25,6 @@ terminal's projected seq, read in the same transaction).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -35,12 +34,11 @@ from datetime import datetime
 from typing import Any, Callable
 
 import msgspec
-import orjson
 
 from sync.headoffice import feed, settle
 from sync.headoffice.apply import apply_batch
 from sync.headoffice.batch import Batch, Stored
-from sync.headoffice.canonical import has_float
+from sync.headoffice.canonical import stored
 from sync.headoffice.db import Database
 from sync.headoffice.timekeys import utcnow
 
@@ -67,17 +65,6 @@ def behind(db: Database) -> bool:
         return int(tx.scalar("SELECT COALESCE(MAX(id), 0) AS n FROM events") or 0) > applied_upto(tx)
 
 
-def _payload(text: str) -> dict[str, Any]:
-    """A stored payload (canonical JSON), as json.loads reads it (orjson reads integers beyond 64
-    bits as floats: a payload with a float is read again by json). A payload orjson writes back
-    to the very same text holds no such integer (orjson writes a float with '.' or 'e'), so the
-    float search is only needed when it does not (a payload the standard library wrote)."""
-    value = orjson.loads(text)
-    if orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == text.encode():
-        return value
-    return json.loads(text) if has_float(value) else value
-
-
 class _SaleFields(msgspec.Struct):
     sale_id: Any = None
     payable_fen: Any = None
@@ -92,7 +79,7 @@ def _sale(text: str) -> dict[str, Any]:
     try:
         fields = _SALE(text)
     except msgspec.DecodeError:  # NaN and the like, which only json.loads takes
-        return _payload(text)
+        return stored(text)
     return {"sale_id": fields.sale_id, "payable_fen": fields.payable_fen}
 
 
@@ -104,7 +91,7 @@ def project_chunk(db: Database, now: datetime | None = None, limit: int = CHUNK)
         rows = tx.tuples(f"SELECT {_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?", (last, limit))
         if not rows:
             return 0
-        events = [Stored(r, _sale(r[9]) if r[4] == "sale" else _payload(r[9])) for r in rows]
+        events = [Stored(r, _sale(r[9]) if r[4] == "sale" else stored(r[9])) for r in rows]
         upto = events[-1].id
         batch = Batch(now or utcnow(), upto)
         outcomes = apply_batch(tx, events, batch)

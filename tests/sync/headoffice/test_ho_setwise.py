@@ -310,6 +310,20 @@ def test_an_amount_too_large_for_64_bits_is_quarantined(ho):
     assert statuses[2] == ("stored", None)
 
 
+def test_a_payload_holding_nan_is_stored_and_applied_like_any_other(ho):
+    """json.loads takes NaN and the standard library writes it back: the stored payload then holds a
+    NaN, which orjson refuses; the projector reads it as json does (before, it failed the chunk)."""
+    till = ho.till()
+    member = till.register()
+    till.event("note", {"x": float("nan")}, member, at(1))
+    till.earn(member, 10, at(2))
+    response = till.push()
+    assert response.status_code == 200, response.text
+    statuses = [(r["status"], r["reason"]) for r in ho.events_of(till)]
+    assert statuses[1] == ("quarantined", "unknown event kind 'note'")
+    assert statuses[0] == statuses[2] == ("stored", None)
+
+
 def test_refused_in_process_too():
     till = _till()
     till.event("sale", {"sale_id": "x\ud800", "payable_fen": 1}, None)

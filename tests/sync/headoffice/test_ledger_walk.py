@@ -1,4 +1,4 @@
-"""ledger.loads reads what json.loads reads; walk() of dict rows, walk_tuples() of tuples and a
+"""canonical.stored reads what json.loads reads; walk() of dict rows, walk_tuples() of tuples and a
 fold step by step with lots.apply agree (state, redemptions seen, over-redemptions), walked from
 the start or resumed."""
 
@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sync.headoffice import ledger
+from sync.headoffice import canonical, ledger
 from terminal import lots
 
 TEXTS = [
@@ -31,7 +31,7 @@ TEXTS = [
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_loads_reads_what_json_reads(text):
-    got, want = ledger.loads(text), json.loads(text)
+    got, want = canonical.stored(text), json.loads(text)
     assert repr(got) == repr(want)  # NaN != NaN: compare the spelling
     assert json.dumps(got) == json.dumps(want)
 
@@ -41,7 +41,7 @@ def test_loads_refuses_what_json_refuses(text):
     with pytest.raises(json.JSONDecodeError):
         json.loads(text)
     with pytest.raises(json.JSONDecodeError):
-        ledger.loads(text)
+        canonical.stored(text)
 
 
 BASE = datetime(2026, 1, 1, 1, 0, tzinfo=timezone.utc)
