@@ -117,7 +117,8 @@ def create_app(db: Database, clock: Clock | None = None, *, background: bool = T
     with `projector_process` (`pos-headoffice serve`; head office's own clock) in a process of its
     own, else in a thread of this process. (On SQLite a projector chunk holds the file's one write
     lock for its whole transaction: beside the pushes, in a process of its own, it made them wait
-    for it; measured 16k -> 11k events/s for three tills pushing, and a slower catch-up.)"""
+    for it. Measured with a writer lock that hands over at once and lets pushes go first, in chunks
+    of 500: three tills pushing 14.8k -> 12.4k events/s, a 100k catch-up 16.2 -> 19.1 s.)"""
     now: Clock = clock or (lambda: datetime.now(timezone.utc))
     projecting: Any = None
     if background and projector_process and clock is None and db.postgres:
