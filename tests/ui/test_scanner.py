@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 import pytest
 
 from ui.scanner import ScanDetector
-from ui_helpers import PERSON_DELAY_MS, SCANNER_DELAY_MS, quiet
+from ui_helpers import PERSON_DELAY_MS, quiet, scanner_keys
 
 CODE = "6901000000011"
 
@@ -39,8 +39,7 @@ def field(qtbot, qapp):
 
 def test_a_burst_at_scanner_speed_is_a_scan(qtbot, field):
     edit, scans, entered = field
-    QTest.keyClicks(edit, CODE, Qt.KeyboardModifier.NoModifier, SCANNER_DELAY_MS)
-    QTest.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, SCANNER_DELAY_MS)
+    scanner_keys(edit, CODE)
     assert scans == [CODE]
     assert edit.text() == "" and entered == []  # none of its keys reached the field
 
@@ -55,14 +54,13 @@ def test_the_same_keys_at_a_persons_speed_are_typing(qtbot, field):
 
 def test_a_short_fast_burst_is_typing_in_order(qtbot, field):
     edit, scans, entered = field
-    QTest.keyClicks(edit, "5678", Qt.KeyboardModifier.NoModifier, SCANNER_DELAY_MS)
-    QTest.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, SCANNER_DELAY_MS)
+    scanner_keys(edit, "5678")
     assert scans == [] and entered == ["5678"]
 
 
 def test_a_fast_burst_without_enter_is_handed_on(qtbot, field):
     edit, scans, entered = field
-    QTest.keyClicks(edit, CODE, Qt.KeyboardModifier.NoModifier, SCANNER_DELAY_MS)
+    scanner_keys(edit, CODE, enter=False)
     qtbot.waitUntil(lambda: edit.text() == CODE)
     assert scans == []
 
@@ -76,7 +74,6 @@ def test_a_scan_on_the_checkout_finds_the_member_wherever_the_focus_is(qtbot, si
     w.page.cart.focus_amount()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is w.page.cart.amount)
     quiet()
-    QTest.keyClicks(w.page.cart.amount, payload, Qt.KeyboardModifier.NoModifier, SCANNER_DELAY_MS)
-    QTest.keyClick(w.page.cart.amount, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, SCANNER_DELAY_MS)
+    scanner_keys(w.page.cart.amount, payload)
     qtbot.waitUntil(lambda: w.session.member is not None)
     assert w.page.cart.amount.text() == "" and w.session.lines == []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -46,11 +49,27 @@ def quiet() -> None:
     QApplication.processEvents()
 
 
+def scanner_keys(widget: QWidget, text: str, enter: bool = True) -> None:
+    """A USB scanner typing `text` (then Enter) into `widget`: key events carrying the keyboard's
+    times, SCANNER_DELAY_MS apart, as a window system stamps them (ui/scanner.py reads those), sent
+    one after another. A test process that the machine stalls for a moment (a loaded CI box) still
+    types at scanner speed, as a real scanner's keys keep their times however late the GUI reads them."""
+    quiet()
+    stamp = int(time.monotonic() * 1000)  # the clock ui/scanner.py falls back on for unstamped keys
+    keys = [(Qt.Key(ord(ch.upper())), ch) for ch in text]
+    if enter:
+        keys.append((Qt.Key.Key_Return, "\r"))
+    for k, ch in keys:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, k, Qt.KeyboardModifier.NoModifier, ch)
+            event.setTimestamp(stamp)
+            QApplication.sendEvent(widget, event)
+        stamp += SCANNER_DELAY_MS
+
+
 def scan(text: str) -> None:
     """A scanner: the whole code at scanner speed, then Enter, into whatever has the focus."""
-    quiet()
-    QTest.keyClicks(focused(), text, Qt.KeyboardModifier.NoModifier, SCANNER_DELAY_MS)
-    QTest.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, SCANNER_DELAY_MS)
+    scanner_keys(focused(), text)
 
 
 def settle(qtbot, w, timeout: int = 10_000) -> None:
