@@ -150,28 +150,17 @@ assert tuple(f.name for f in fields(PointsEvent)) == _EVENT_FIELDS and not hasat
 assert tuple(f.name for f in fields(Lot)) == _LOT_FIELDS and not hasattr(Lot, "__post_init__")
 
 
-def _event(event_id: str, kind: str, occurred_at: datetime, delta: int, expires_at: datetime | None,
-           lot_id: str | None, redemption_id: str | None) -> PointsEvent:
+def _event(*values: Any) -> PointsEvent:
+    """PointsEvent(*values) without its frozen __init__ (values in _EVENT_FIELDS order)."""
     event = _new(PointsEvent)
-    d = event.__dict__
-    d["event_id"] = event_id
-    d["kind"] = kind
-    d["occurred_at"] = occurred_at
-    d["delta"] = delta
-    d["expires_at"] = expires_at
-    d["lot_id"] = lot_id
-    d["redemption_id"] = redemption_id
+    event.__dict__.update(zip(_EVENT_FIELDS, values))
     return event
 
 
-def _lot(lot_id: str, earned_at: datetime, expires_at: datetime, points: int, remaining: int) -> Lot:
+def _lot(*values: Any) -> Lot:
+    """Lot(*values) without its frozen __init__ (values in _LOT_FIELDS order)."""
     lot = _new(Lot)
-    d = lot.__dict__
-    d["lot_id"] = lot_id
-    d["earned_at"] = earned_at
-    d["expires_at"] = expires_at
-    d["points"] = points
-    d["remaining"] = remaining
+    lot.__dict__.update(zip(_LOT_FIELDS, values))
     return lot
 
 
