@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from sync import protocol
-from sync.headoffice import auth, enroll, ingest, projector, pull
+from sync.headoffice import auth, enroll, ingest, pages_ahead, projector, pull
 from sync.headoffice import projector_process as projector_process_mod
 from sync.headoffice.db import Database
 from sync.headoffice.problems import Refused
@@ -112,27 +112,34 @@ Signed = Annotated[tuple[auth.Authenticated, bytes], Depends(signed)]
 
 
 def create_app(db: Database, clock: Clock | None = None, *, background: bool = True,
-               projector_process: bool = False) -> FastAPI:
+               projector_process: bool = False, pull_workers: int = 0) -> FastAPI:
     """`background`: run the projector in the background (else only pulls run it): on PostgreSQL
     with `projector_process` (`pos-headoffice serve`; head office's own clock) in a process of its
     own, else in a thread of this process. (On SQLite a projector chunk holds the file's one write
     lock for its whole transaction: beside the pushes, in a process of its own, it made them wait
     for it. Measured with a writer lock that hands over at once and lets pushes go first, in chunks
-    of 500: three tills pushing 14.8k -> 12.4k events/s, a 100k catch-up 16.2 -> 19.1 s.)"""
+    of 500: three tills pushing 14.8k -> 12.4k events/s, a 100k catch-up 16.2 -> 19.1 s.)
+    `pull_workers`: processes that build the pull pages a terminal will ask for next (pages_ahead.py;
+    0: each page is built in its request)."""
     now: Clock = clock or (lambda: datetime.now(timezone.utc))
     projecting: Any = None
     if background and projector_process and clock is None and db.postgres:
         projecting = projector_process_mod.Process(db.url)
     elif background:
         projecting = projector.Background(db, now)
+    pages = pages_ahead.PagesAhead(db, pull_workers) if pull_workers > 0 else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if projecting is not None:
             projecting.start()
+        if pages is not None:
+            pages.start()
         try:
             yield
         finally:
+            if pages is not None:
+                pages.stop()
             if projecting is not None:
                 projecting.stop()
 
@@ -198,6 +205,8 @@ def create_app(db: Database, clock: Clock | None = None, *, background: bool = T
         """Snapshots of what changed after the cursor, oldest first (every pushed event applied)."""
         who, _ = signed_request
         auth.record_nonce_alone(db, who, now())
+        if pages is not None:
+            return _json(pages.changes(who.terminal_id, cursor, limit, now()))
         return _json(pull.changes(db, who.terminal_id, cursor, limit, now()))
 
     return app

@@ -40,5 +40,17 @@ def after(tx: Any, cursor: int, limit: int) -> tuple[list[dict[str, Any]], bool]
     return rows[:limit], len(rows) > limit
 
 
+def bounds(tx: Any, cursor: int, limit: int, pages: int) -> list[int]:
+    """Where the pages after the one after `cursor` start, as the feed stands: the cursors that
+    the next `pages` pages of `after(tx, cursor, limit)` would return, for each page that has
+    another after it."""
+    rows = tx.all(
+        "SELECT MAX(id) AS last_id FROM feed WHERE id > ? GROUP BY kind, key ORDER BY last_id LIMIT ?",
+        (cursor, limit * pages + 1),
+    )
+    ids = [int(r["last_id"]) for r in rows]
+    return [ids[n * limit - 1] for n in range(1, pages + 1) if len(ids) > n * limit]
+
+
 def head(tx: Any) -> int:
     return int(tx.scalar("SELECT COALESCE(MAX(id), 0) AS n FROM feed") or 0)

@@ -67,9 +67,16 @@ def page(tx: Any, terminal_id: str, cursor: int, limit: int, now: datetime) -> d
             "quarantined": quarantined}
 
 
+def built(db: Database, terminal_id: str, cursor: int, limit: int, now: datetime) -> tuple[bytes, int]:
+    """One page as JSON, in a read transaction of its own, and the projector's cursor it was built
+    at (every event through that id is in it)."""
+    with db.read() as tx:
+        doc = page(tx, terminal_id, cursor, limit, now)
+        upto = projector.applied_upto(tx)
+    return orjson.dumps(doc, option=_JSON), upto
+
+
 def changes(db: Database, terminal_id: str, cursor: int, limit: int, now: datetime) -> bytes:
     """GET /v1/changes: every stored event applied first, then the page as JSON."""
     projector.catch_up(db, now)
-    with db.read() as tx:
-        doc = page(tx, terminal_id, cursor, limit, now)
-    return orjson.dumps(doc, option=_JSON)
+    return built(db, terminal_id, cursor, limit, now)[0]

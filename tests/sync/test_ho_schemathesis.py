@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import zlib
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest

@@ -1,5 +1,5 @@
 """The server applies pushed events by itself, without a pull (PostgreSQL: in a projector process
-beside the server, which ends with it; SQLite: in a thread once pushes pause)."""
+beside the server; SQLite: in a thread once pushes pause); its helper processes end with it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from ho_client import Till, at, random_phone
 from ho_servers import HeadOffice
 from sync.headoffice import projector
 from sync.headoffice.db import Database
+
+
+PULL_WORKERS = 2  # `serve`'s default
 
 
 def _children(pid: int) -> list[int]:
@@ -51,8 +54,11 @@ def test_pushed_events_are_applied_without_a_pull(fresh_db_url, tmp_path):
         assert not projector.behind(db)  # applied, and nobody pulled
         with db.read() as tx:
             assert tx.scalar("SELECT COUNT(*) AS n FROM spends WHERE member_id = ?", (member,)) == 20
-        helpers = _children(server.proc.pid) if db.postgres else []
-        assert bool(helpers) == db.postgres  # the projector process (and multiprocessing's tracker)
+        helpers = _children(server.proc.pid)
+        spawned = [p for p in helpers if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        # the pull page workers (pages_ahead.py), and on PostgreSQL the projector process; besides
+        # them, multiprocessing's resource tracker
+        assert len(spawned) == PULL_WORKERS + db.postgres
     finally:
         server.stop()
         db.close()
@@ -60,3 +66,18 @@ def test_pushed_events_are_applied_without_a_pull(fresh_db_url, tmp_path):
     while time.monotonic() < deadline and any(_alive(p) for p in helpers):
         time.sleep(0.05)
     assert not any(_alive(p) for p in helpers)  # they end with the server
+
+
+def test_a_server_killed_outright_leaves_no_helper_behind(fresh_db_url, tmp_path):
+    server = HeadOffice(fresh_db_url, tmp_path)
+    try:
+        helpers = _children(server.proc.pid)
+        assert helpers
+        server.proc.kill()  # SIGKILL: no lifespan shutdown runs
+        server.proc.wait(timeout=10)
+    finally:
+        server.stop()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in helpers):
+        time.sleep(0.05)
+    assert not any(_alive(p) for p in helpers)

@@ -1,0 +1,118 @@
+"""Pull pages built ahead in worker processes (pages_ahead.py) are the pages a request builds
+itself: the same bytes, served to the terminal they were built for; a page built before an event
+was applied is built anew; and feed.bounds says where the next pages start."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+from hypothesis import given, settings, strategies as st
+
+from ho_client import at, random_phone
+from sync.headoffice import feed, pages_ahead, pull
+from sync.headoffice.db import Database
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+
+
+@settings(max_examples=40, deadline=None)
+@given(keys=st.lists(st.integers(0, 30), min_size=0, max_size=60), limit=st.integers(1, 7))
+def test_bounds_are_the_cursors_the_next_pages_end_at(keys, limit):
+    with tempfile.TemporaryDirectory() as folder:
+        db = Database(str(Path(folder) / "ho.db"))
+        try:
+            with db.write() as tx:
+                for k in keys:  # a row each, so keys change again later
+                    feed.append(tx, "member", f"m{k}")
+            with db.read() as tx:
+                cursor, ends = 0, []
+                while True:  # the pages, one after another, as terminals pull them
+                    rows, more = feed.after(tx, cursor, limit)
+                    start = cursor
+                    cursor = int(rows[-1]["last_id"]) if rows else cursor
+                    ends.append((start, cursor, more))
+                    if not more:
+                        break
+                for i, (start, _, _) in enumerate(ends):
+                    following = [end for _, end, more in ends[i:i + 3] if more]
+                    assert feed.bounds(tx, start, limit, 3) == following
+        finally:
+            db.close()
+
+
+def _members(ho, till, n: int) -> None:
+    for i in range(n):
+        till.register(random_phone(), at(i))
+    assert till.push().status_code == 200
+
+
+def test_pages_built_ahead_are_the_pages_a_request_builds(ho, monkeypatch):
+    till = ho.till()
+    till.sync_pull()
+    start = till.cursor
+    _members(ho, till, 23)
+    ho.caught_up()
+    here = []
+    built = pull.built
+
+    def counted(*args):
+        here.append(args[2])
+        return built(*args)
+
+    pages = pages_ahead.PagesAhead(ho.db, 2)
+    monkeypatch.setattr(pull, "built", counted)
+    try:
+        cursor, served = start, 0
+        while True:
+            body = pages.changes(till.terminal_id, cursor, 5, NOW)
+            assert body == built(ho.db, till.terminal_id, cursor, 5, NOW)[0]
+            served += 1
+            doc = orjson.loads(body)
+            if not doc["more"]:
+                break
+            cursor = doc["cursor"]
+        assert served == 5  # 23 members, 5 a page
+        assert here == [start]  # only the first page was built in its request; the workers built the others
+    finally:
+        pages.stop()
+
+
+def test_a_page_built_before_an_event_was_applied_is_built_anew(ho):
+    till, other = ho.till(), ho.till("二号店")
+    till.sync_pull()
+    start = till.cursor
+    _members(ho, till, 12)
+    ho.caught_up()
+    pages = pages_ahead.PagesAhead(ho.db, 2)
+    try:
+        first = orjson.loads(pages.changes(till.terminal_id, start, 5, NOW))  # pages 2 and 3 built ahead now
+        assert first["more"] and len(first["changes"]) == 5
+        member = other.register(random_phone(), at(30))
+        assert other.push().status_code == 200
+        second = orjson.loads(pages.changes(till.terminal_id, first["cursor"], 5, NOW))
+        third = pages.changes(till.terminal_id, second["cursor"], 5, NOW)
+        # what a request builds now, with the new member's registration applied
+        assert third == pull.built(ho.db, till.terminal_id, second["cursor"], 5, NOW)[0]
+        assert [c["member"]["member_id"] for c in orjson.loads(third)["changes"]][-1] == member
+    finally:
+        pages.stop()
+
+
+def test_a_page_is_served_to_its_own_terminal_only(ho):
+    till, other = ho.till(), ho.till()
+    till.sync_pull()
+    other.sync_pull()
+    assert till.cursor == other.cursor
+    start = till.cursor
+    _members(ho, till, 8)
+    ho.caught_up()
+    pages = pages_ahead.PagesAhead(ho.db, 1)
+    try:
+        first = orjson.loads(pages.changes(till.terminal_id, start, 5, NOW))
+        mine = pages.changes(other.terminal_id, first["cursor"], 5, NOW)  # built for `other`, not taken
+        assert mine == pull.built(ho.db, other.terminal_id, first["cursor"], 5, NOW)[0]
+    finally:
+        pages.stop()
