@@ -268,13 +268,14 @@ class SyncClient:
 
     def pull(self) -> int:
         """Apply every change after the cursor, page by page (each page and its cursor commit
-        together; the next page is fetched while one is applied); returns how many changes were
-        applied. Head office's word on this terminal's quarantined events is logged."""
+        together; the next page is fetched while one is applied; the store's WAL is checkpointed
+        once, after the last page); returns how many changes were applied. Head office's word on
+        this terminal's quarantined events is logged."""
         t = self.t
         applied = 0
         cursor = replica.pull_cursor(t)
         self._signing_key()  # read here: the helper thread must not touch the store
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-pull") as fetcher:
+        with t.store.checkpoint_after(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-pull") as fetcher:
             ahead: Future[tuple[protocol.PullPage, list[dict[str, Any]]]] = fetcher.submit(self._page, cursor)
             for _ in range(MAX_PULL_PAGES):
                 reply, changes = ahead.result()

@@ -132,6 +132,22 @@ class Store:
             raise RuntimeError("event insert gave no seq")
         return seq
 
+    @contextmanager
+    def checkpoint_after(self) -> Iterator[None]:
+        """Many write transactions in a row (a pull's pages): the WAL is copied into the database
+        file once, at the end (a passive checkpoint), instead of by whichever commit passes the
+        autocheckpoint size (about every page of a pull): pages written again and again, the
+        indexes', are copied once. Durability is the WAL's either way (synchronous=FULL)."""
+        conn = self.conn
+        size = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA wal_autocheckpoint={size}")
+            if not conn.in_transaction:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+
     def checkpoint(self) -> bool:
         """Copy the WAL into the database file and truncate it (outside a transaction). False if a
         reader elsewhere kept part of it (the next checkpoint finishes the job)."""

@@ -201,6 +201,32 @@ def test_a_malformed_snapshot_is_skipped_alone_and_the_feed_moves_on(enrolled, o
     assert enrolled.store.scalar("SELECT phone FROM members WHERE member_id = ?", (good,)) == "+8613700002222"
 
 
+def test_a_pull_checkpoints_the_store_once_after_its_pages(enrolled, office, monkeypatch):
+    """Pages commit one by one, but the WAL is copied into the database file after the last one,
+    not page by page; and the store checkpoints as before afterwards, even after a failed pull."""
+    for i in range(3):
+        office.add_change("member", member_snapshot(new_id(), f"+861370000{i:04d}", at("2026-10-02 09:00")))
+    seen = []
+    apply_page = replica.apply_page
+
+    def recording(t, changes, cursor):
+        seen.append(t.store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        return apply_page(t, changes, cursor)
+
+    monkeypatch.setattr(replica, "apply_page", recording)
+    office.page_size = 1
+    assert SyncClient(enrolled).pull() == 3
+    assert seen and set(seen) == {0}  # no checkpoint by the pages' commits
+    conn = enrolled.store.conn
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and frames == copied  # everything was copied already
+    office.changes = lambda query: (200, {"cursor": "x", "more": False, "changes": []})
+    with pytest.raises(PosError):
+        SyncClient(enrolled).pull()
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+
+
 def test_a_page_that_is_not_a_page_is_a_bad_reply(enrolled, office):
     office.changes = lambda query: (200, {"cursor": "x", "more": False, "changes": []})
     with pytest.raises(PosError) as exc:
