@@ -28,7 +28,8 @@ def terminals(db: Database) -> list[dict[str, Any]]:
     with db.read() as tx:
         return tx.all(
             "SELECT t.terminal_id, s.name AS store, t.store_id, t.name, t.key_id, t.enrolled_at, t.revoked_at,"
-            " t.acked_seq, t.last_seen_at FROM terminals t JOIN stores s ON s.store_id = t.store_id"
+            " COALESCE(a.acked_seq, 0) AS acked_seq, a.last_seen_at FROM terminals t"
+            " JOIN stores s ON s.store_id = t.store_id LEFT JOIN acks a ON a.terminal_id = t.terminal_id"
             " ORDER BY t.enrolled_at, t.terminal_id"
         )
 

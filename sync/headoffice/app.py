@@ -113,17 +113,16 @@ Signed = Annotated[tuple[auth.Authenticated, bytes], Depends(signed)]
 
 def create_app(db: Database, clock: Clock | None = None, *, background: bool = True,
                projector_process: bool = False, pull_workers: int = 0) -> FastAPI:
-    """`background`: run the projector in the background (else only pulls run it): on PostgreSQL
-    with `projector_process` (`pos-headoffice serve`; head office's own clock) in a process of its
-    own, else in a thread of this process. (On SQLite a projector chunk holds the file's one write
-    lock for its whole transaction: beside the pushes, in a process of its own, it made them wait
-    for it. Measured with a writer lock that hands over at once and lets pushes go first, in chunks
-    of 500: three tills pushing 14.8k -> 12.4k events/s, a 100k catch-up 16.2 -> 19.1 s.)
+    """`background`: run the projector in the background (else only pulls run it): with
+    `projector_process` (`pos-headoffice serve`; head office's own clock) in a process of its own,
+    else in a thread of this process. (On SQLite the projector and the pushes write different files,
+    db.py; with one file, a chunk held the only write lock for its whole transaction: beside the
+    pushes, in a process of its own, it made them wait for it.)
     `pull_workers`: processes that build the pull pages a terminal will ask for next (pages_ahead.py;
     0: each page is built in its request)."""
     now: Clock = clock or (lambda: datetime.now(timezone.utc))
     projecting: Any = None
-    if background and projector_process and clock is None and db.postgres:
+    if background and projector_process and clock is None:
         projecting = projector_process_mod.Process(db.url)
     elif background:
         projecting = projector.Background(db, now)

@@ -88,6 +88,6 @@ def record_nonce(tx: Any, who: Authenticated, now: datetime) -> None:
 
 def record_nonce_alone(db: Database, who: Authenticated, now: datetime) -> None:
     """For requests that write nothing else (pull): the nonce in its own small transaction."""
-    with db.write(lock=False) as tx:
+    with db.write(lock=False, only="ingest") as tx:
         record_nonce(tx, who, now)
 

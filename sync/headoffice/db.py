@@ -16,6 +16,16 @@ Transactions
 - `db.read()`: one consistent snapshot for several reads (SQLite: a deferred transaction in WAL
   mode; PostgreSQL: REPEATABLE READ, READ ONLY), so e.g. a member's data and the requesting
   terminal's acked seq come from the same moment.
+
+SQLite keeps what pushes write (schema.INGEST_TABLES: events, nonces, acks) in a file of its own
+beside the main one (`ingest_path`, attached to every connection as schema "ingest"; table names
+need no prefix). SQLite has one writer per file: with one file, a projector chunk's transaction
+held up every push until it committed. Now a push writes only the ingest file and the projector
+only the main file (`write(only=...)`), so they run side by side; what writes both (migrations,
+an erasure's payload rewrite) takes both. A read sees each file as of its first read of it: events
+are read up to the projector's cursor (in the main file), so what it reads of them is fixed by then.
+A transaction over two files in WAL mode is atomic in each file, not across them: the only
+writers of both are rare admin steps whose work is redone by running them again.
 """
 
 from __future__ import annotations
@@ -44,6 +54,12 @@ def default_url() -> str:
     if env:
         return env
     return str(Path(platformdirs.user_data_dir("pos-headoffice", appauthor=False)) / DB_FILE)
+
+
+def ingest_path(url: str) -> str:
+    """SQLite: the ingest file beside the main one (headoffice.db -> headoffice.events.db)."""
+    path = Path(url)
+    return str(path.with_name(f"{path.stem}.events{path.suffix or '.db'}"))
 
 
 def is_postgres(url: str) -> bool:
@@ -214,13 +230,44 @@ class Database:
         self.postgres = is_postgres(url)
         self._pool: queue.LifoQueue[Any] = queue.LifoQueue()
         self._pool_size = pool_size
-        self._writer = threading.RLock()  # SQLite: this process's writers, one at a time (see write())
+        # SQLite: this process's writers of each file, one at a time (see write())
+        self._writers = {"main": threading.RLock(), "ingest": threading.RLock()}
         if not self.postgres:
             Path(url).parent.mkdir(parents=True, exist_ok=True)
         from sync.headoffice import schema
 
         with self.write(lock=True) as tx:
             schema.migrate(tx)
+        if not self.postgres:
+            self._split()
+
+    def _split(self) -> None:
+        """SQLite: schema.INGEST_TABLES into the ingest file. A database of one file (made before
+        v4) has them in the main file: they are copied, then dropped there, in two transactions,
+        so a stop in between loses nothing (the copy is made again, rows already there kept)."""
+        from sync.headoffice.schema import INGEST_TABLES
+
+        with self.write() as tx:
+            for name in ("main", "ingest"):
+                tx.execute(f"CREATE TABLE IF NOT EXISTS {name}.writer (n INTEGER NOT NULL)")
+                tx.execute(f"INSERT INTO {name}.writer(n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM {name}.writer)")
+            moving = [t for t in INGEST_TABLES if tx.one(
+                "SELECT 1 AS x FROM main.sqlite_master WHERE type = 'table' AND name = ?", (t,))]
+            for table in moving:
+                for kind, name, sql in tx.tuples(
+                        "SELECT type, name, sql FROM main.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL"
+                        " ORDER BY type = 'index', rowid", (table,)):
+                    head = f"CREATE {'TABLE' if kind == 'table' else 'INDEX'} {name}"
+                    if not sql.startswith(head):
+                        raise RuntimeError(f"unexpected schema for {name}: {sql[:80]}")
+                    tx.execute(f"CREATE {'TABLE' if kind == 'table' else 'INDEX'} IF NOT EXISTS ingest.{name}"
+                               + sql[len(head):])
+                    if kind == "table":
+                        tx.execute(f"INSERT OR IGNORE INTO ingest.{table} SELECT * FROM main.{table}")
+        if moving:
+            with self.write() as tx:
+                for table in moving:
+                    tx.execute(f"DROP TABLE main.{table}")
 
     @property
     def integrity_errors(self) -> tuple[type[Exception], ...]:
@@ -257,6 +304,10 @@ class Database:
         conn.execute("PRAGMA cache_size=-32768")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("ATTACH DATABASE ? AS ingest", (ingest_path(self.url),))
+        conn.execute("PRAGMA ingest.journal_mode=WAL")
+        conn.execute("PRAGMA ingest.synchronous=FULL")
+        conn.execute("PRAGMA ingest.cache_size=-32768")
         return conn
 
     def _reusable(self, conn: Any) -> bool:
@@ -315,7 +366,7 @@ class Database:
             conn.execute("COMMIT")
 
     @contextmanager
-    def write(self, *, lock: bool | int = True) -> Iterator[Tx]:
+    def write(self, *, lock: bool | int = True, only: str | None = None) -> Iterator[Tx]:
         """A write transaction. lock=False (PostgreSQL only) skips the feed lock, for writes that
         never touch the feed (nonces), so they do not queue behind pushes; lock=PUSH_LOCK takes
         that lock instead of the feed lock: pushes write events (and nonces, and their terminal's
@@ -323,21 +374,34 @@ class Database:
         Pushes are serialized among themselves by it, so events.id follows commit order: a reader
         of "events.id > cursor" never skips a late-committing event either.
 
-        SQLite: this process's writers also queue on a lock of their own before BEGIN IMMEDIATE.
-        SQLite has one writer per file either way; a writer that finds the file locked sleeps in
-        its busy handler (steps of up to 100 ms) and may sleep on after the lock is free, while a
-        writer waiting here starts the moment the one before it commits."""
+        SQLite: `only` "ingest" or "main" says the transaction writes that file alone (pushes and
+        nonces; the projector), and it waits only for that file's writers: BEGIN IMMEDIATE would
+        take every attached file's write lock, so it begins deferred and its first statement is a
+        write to that file (it takes the lock there, waiting in the busy handler, before anything
+        is read). Without `only`, both files. This process's writers of a file also queue on a lock
+        of their own first: a writer that finds the file locked sleeps in its busy handler (steps
+        of up to 100 ms) and may sleep on after the lock is free, while a writer waiting here starts
+        the moment the one before it commits."""
         if self.postgres:
             with self._transaction("BEGIN", lock) as tx:
                 yield tx
             return
-        if not self._writer.acquire(timeout=BUSY_TIMEOUT_S):
-            raise sqlite3.OperationalError("database is locked")  # as the busy timeout would say
+        if only not in (None, "main", "ingest"):
+            raise ValueError(only)
+        held: list[threading.RLock] = []
         try:
-            with self._transaction("BEGIN IMMEDIATE", lock) as tx:
+            for name in ("main", "ingest"):
+                if only in (None, name):
+                    if not self._writers[name].acquire(timeout=BUSY_TIMEOUT_S):
+                        raise sqlite3.OperationalError("database is locked")  # as the busy timeout would say
+                    held.append(self._writers[name])
+            with self._transaction("BEGIN IMMEDIATE" if only is None else "BEGIN", lock) as tx:
+                if only is not None:
+                    tx.execute(f"UPDATE {only}.writer SET n = n + 1")
                 yield tx
         finally:
-            self._writer.release()
+            for writer in reversed(held):
+                writer.release()
 
     @contextmanager
     def read(self) -> Iterator[Tx]:

@@ -2,10 +2,12 @@
 
 All or nothing: any refusal (4xx) rolls the whole transaction back, nonce included. Fresh events are
 stored with status 'stored'; the projector (projector.py) applies them after the reply, in arrival
-order, and marks the ones it cannot apply 'quarantined' (well-formed, acknowledged all the same, so
-the queue moves). The push lock every push takes (db.write(lock=PUSH_LOCK): on SQLite the one
-writer lock; on PostgreSQL a lock of pushes alone, so the projector's work never waits on them nor
-they on it) makes events.id follow commit order, which is the order the projector applies them in.
+order, and records the ones it cannot apply in `quarantined` (well-formed, acknowledged all the
+same, so the queue moves). A push writes events, nonces and its terminal's acked seq (acks), no
+table the projector writes: on SQLite they are in a file of their own (db.write(only="ingest")),
+on PostgreSQL pushes take a lock of their own (PUSH_LOCK), so the projector's work never waits on
+them nor they on it. Either way one push at a time stores events, so events.id follows commit
+order, which is the order the projector applies them in.
 """
 
 from __future__ import annotations
@@ -74,16 +76,17 @@ def push(db: Database, who: auth.Authenticated, body: bytes, now: datetime) -> P
     times = occurred_at_texts(events)
     texts = texts_and_hashes(events, floats, times)  # before the transaction: it needs no database
     try:
-        with db.write(lock=PUSH_LOCK) as tx:
+        with db.write(lock=PUSH_LOCK, only="ingest") as tx:
             auth.record_nonce(tx, who, now)
-            acked = int(tx.scalar("SELECT acked_seq FROM terminals WHERE terminal_id = ?", (who.terminal_id,)))
+            acked = int(tx.scalar("SELECT acked_seq FROM acks WHERE terminal_id = ?", (who.terminal_id,)) or 0)
             if events[0].seq > acked + 1:
                 raise seq_gap(acked, events[0].seq)
             rows = _resent(tx, who.terminal_id, events, texts, acked)
             _store(tx, events[len(rows):], texts[len(rows):], times[len(rows):], now)
             new_acked = max(acked, events[-1].seq)
-            tx.execute("UPDATE terminals SET acked_seq = ?, last_seen_at = ? WHERE terminal_id = ?",
-                       (new_acked, text(now), who.terminal_id))
+            tx.execute("INSERT INTO acks(terminal_id, acked_seq, last_seen_at) VALUES (?, ?, ?) ON CONFLICT"
+                       " (terminal_id) DO UPDATE SET acked_seq = excluded.acked_seq, last_seen_at = excluded.last_seen_at",
+                       (who.terminal_id, new_acked, text(now)))
     except db.integrity_errors:  # rolled back: an event_id is held by another event (the only unique key left)
         raise _taken(db, events) from None
     rows.extend((ev.event_id, ev.seq, "stored", None) for ev in events[len(rows):])
@@ -97,17 +100,19 @@ def _resent(tx: Any, terminal_id: str, events: list[protocol.WireEvent], texts: 
     if events[0].seq > acked:
         return []
     held = {r[0]: r for r in tx.tuples(
-        "SELECT seq, event_id, body_hash, status, reason FROM events WHERE terminal_id = ? AND seq >= ? AND seq <= ?",
+        "SELECT e.seq, e.event_id, e.body_hash, q.event_id, q.reason FROM events e"
+        " LEFT JOIN quarantined q ON q.event_id = e.event_id"
+        " WHERE e.terminal_id = ? AND e.seq >= ? AND e.seq <= ?",
         (terminal_id, events[0].seq, min(events[-1].seq, acked)))}
     out: list[tuple[str, int, str, str | None]] = []
     for ev, (_, digest) in zip(events, texts):
         if ev.seq > acked:
             break
-        _, event_id, old_digest, status, reason = held[ev.seq]
+        _, event_id, old_digest, quarantined, reason = held[ev.seq]
         if event_id != ev.event_id or old_digest != digest:
             raise conflict("event_conflict", f"seq {ev.seq} is already stored with a different "
                            + ("event_id" if event_id != ev.event_id else "body"))
-        out.append((ev.event_id, ev.seq, "duplicate", reason if status == "quarantined" else None))
+        out.append((ev.event_id, ev.seq, "duplicate", reason if quarantined is not None else None))
     return out
 
 

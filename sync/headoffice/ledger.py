@@ -26,7 +26,7 @@ SV_KINDS = (*SV_CREDITS, "stored_value_spent")
 def rows(tx: Any, ids: Sequence[str], kinds: Sequence[str], upto: int) -> list[dict[str, Any]]:
     return tx.all(
         "SELECT event_id, terminal_id, seq, kind, occurred_at, payload FROM events"
-        f" WHERE member_id IN {marks(ids)} AND status = 'stored' AND kind IN {marks(kinds)} AND {UPTO}"
+        f" WHERE member_id IN {marks(ids)} AND event_id NOT IN (SELECT event_id FROM quarantined) AND kind IN {marks(kinds)} AND {UPTO}"
         " ORDER BY occurred_key, terminal_id, seq",
         (*ids, *kinds, upto),
     )
@@ -38,7 +38,7 @@ def rows_in(tx: Any, ids: Sequence[str], kinds: Sequence[str], upto: int) -> lis
     and all, in the database cost PostgreSQL a sort on disk per call)."""
     return tx.all_in(
         "SELECT member_id, event_id, terminal_id, seq, kind, occurred_at, occurred_key, payload FROM events"
-        " WHERE member_id IN {in} AND status = 'stored' AND kind IN " + marks(kinds) + " AND " + UPTO,
+        " WHERE member_id IN {in} AND event_id NOT IN (SELECT event_id FROM quarantined) AND kind IN " + marks(kinds) + " AND " + UPTO,
         ids, (*kinds, upto),
     )
 
@@ -172,7 +172,7 @@ def tuples_of(tx: Any, group_of: dict[str, list[str]], kinds: Sequence[str], upt
     out: dict[str, list[tuple[Any, ...]]] = {c: [] for c in group_of}
     found = tx.tuples_in(
         "SELECT event_id, terminal_id, seq, kind, occurred_at, payload, occurred_key, member_id FROM events"
-        " WHERE member_id IN {in} AND status = 'stored' AND kind IN " + marks(kinds) + " AND " + UPTO,
+        " WHERE member_id IN {in} AND event_id NOT IN (SELECT event_id FROM quarantined) AND kind IN " + marks(kinds) + " AND " + UPTO,
         list(owner), (*kinds, upto), chunk=chunk)
     for row in found:
         out[owner[row[7]]].append(row)

@@ -241,7 +241,8 @@ def recompute_profile(tx: Any, canonical: str, batch: Batch) -> str:
     (which changes if an updated phone joins another member's)."""
     ids = group(tx, canonical)
     rows = tx.all(
-        f"SELECT event_id, kind, occurred_at, payload FROM events WHERE member_id IN {marks(ids)} AND status = 'stored'"
+        f"SELECT event_id, kind, occurred_at, payload FROM events WHERE member_id IN {marks(ids)}"
+        " AND event_id NOT IN (SELECT event_id FROM quarantined)"
         f" AND kind IN {marks(PROFILE_KINDS)} AND {UPTO} ORDER BY occurred_key, terminal_id, seq",
         (*ids, *PROFILE_KINDS, batch.upto),
     )
@@ -293,17 +294,35 @@ def recompute_profile(tx: Any, canonical: str, batch: Batch) -> str:
 
 
 def _scrub(tx: Any, ids: list[str]) -> None:
-    """PIPL erasure: phone, name and birthday leave the stored profile events too (the body hash
-    stays, so a resent copy is still recognised as a duplicate)."""
-    rows = tx.all(
-        f"SELECT event_id, payload FROM events WHERE member_id IN {marks(ids)} AND kind IN (?, ?)",
-        (*ids, "member_registered", "member_updated"),
-    )
-    for r in rows:
-        p = json.loads(r["payload"])
-        if any(p.get(f) is not None for f in PROFILE_FIELDS):
-            p.update({f: None for f in PROFILE_FIELDS if f in p})
-            tx.execute("UPDATE events SET payload = ? WHERE event_id = ?",
-                       (json.dumps(p, ensure_ascii=False, sort_keys=True, separators=(",", ":")), r["event_id"]))
+    """PIPL erasure: phone, name and birthday leave the profile, and the stored profile events
+    are listed in `scrubs` for scrub_pending, which takes them out there too (events are in
+    another file on SQLite: see db.py)."""
+    tx.many("INSERT INTO scrubs(member_id) VALUES (?) ON CONFLICT (member_id) DO NOTHING", [(i,) for i in ids])
     tx.execute(f"UPDATE members SET phone = NULL, phone_last4 = NULL, name = NULL, birthday = NULL"
                f" WHERE member_id IN {marks(ids)}", ids)
+
+
+def scrub_pending(db: Any) -> int:
+    """Take phone, name and birthday out of the stored profile events of the members `scrubs`
+    lists (the body hash stays, so a resent copy is still recognised as a duplicate), then clear
+    the list: two transactions, in that order, so a stop in between only means the (idempotent)
+    scrub is done again. The projector runs this after each chunk and before catching up.
+    Returns how many members were scrubbed."""
+    with db.read() as tx:
+        ids = [r[0] for r in tx.tuples("SELECT member_id FROM scrubs ORDER BY member_id")]
+    if not ids:
+        return 0
+    with db.write(only="ingest") as tx:
+        rows = tx.all_in("SELECT event_id, payload FROM events WHERE member_id IN {in} AND kind IN (?, ?)",
+                         ids, ("member_registered", "member_updated"))
+        scrubbed = []
+        for r in rows:
+            p = json.loads(r["payload"])
+            if any(p.get(f) is not None for f in PROFILE_FIELDS):
+                p.update({f: None for f in PROFILE_FIELDS if f in p})
+                scrubbed.append((json.dumps(p, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                                 r["event_id"]))
+        tx.many("UPDATE events SET payload = ? WHERE event_id = ?", scrubbed)
+    with db.write(only="main") as tx:
+        tx.many("DELETE FROM scrubs WHERE member_id = ?", [(i,) for i in ids])
+    return len(ids)

@@ -13,8 +13,8 @@ Push only stores events (ingest.py) and answers; the projector applies them afte
   so every reader sees every event stored before it applied.
 
 Each chunk is one write transaction (db.write: one projector at a time, and feed ids in commit
-order): it applies the events (apply.apply_batch, then settle.settle), marks the ones that cannot be
-applied 'quarantined' with their reason (and a 'quarantine' feed row, which the terminal learns from
+order): it applies the events (apply.apply_batch, then settle.settle), records the ones that cannot
+be applied in `quarantined` with their reason (and a 'quarantine' feed row, which the terminal learns from
 its next pull), moves each terminal's projected seq (projected_seqs) and the cursor (projector.last_id). The cursor
 moves in the transaction that applies the events: each event is applied exactly once.
 
@@ -35,7 +35,7 @@ from typing import Any, Callable
 
 import msgspec
 
-from sync.headoffice import feed, settle
+from sync.headoffice import feed, members, settle
 from sync.headoffice.apply import apply_batch
 from sync.headoffice.batch import Batch, Stored
 from sync.headoffice.canonical import stored
@@ -85,7 +85,7 @@ def _sale(text: str) -> dict[str, Any]:
 
 def project_chunk(db: Database, now: datetime | None = None, limit: int = CHUNK) -> int:
     """Apply up to `limit` events after the cursor in one transaction; how many were applied."""
-    with db.write() as tx:
+    with db.write(only="main") as tx:
         tx.plan_for_lookups()  # PostgreSQL: index lookups for the chunk's thousands of keys (db.py)
         last = applied_upto(tx)
         rows = tx.tuples(f"SELECT {_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?", (last, limit))
@@ -96,8 +96,9 @@ def project_chunk(db: Database, now: datetime | None = None, limit: int = CHUNK)
         batch = Batch(now or utcnow(), upto)
         outcomes = apply_batch(tx, events, batch)
         quarantined = [(reason, ev) for ev, (status, reason) in zip(events, outcomes) if status == "quarantined"]
-        tx.many("UPDATE events SET status = 'quarantined', reason = ? WHERE id = ?",
-                [(reason, ev.id) for reason, ev in quarantined])  # before settle, which reads 'stored' events
+        tx.many("INSERT INTO quarantined(event_id, terminal_id, seq, reason) VALUES (?, ?, ?, ?)",
+                [(ev.event_id, ev.terminal_id, ev.seq, reason) for reason, ev in quarantined])  # before settle,
+        # which reads the events not quarantined
         settle.settle(tx, batch)
         feed.append_many(tx, "quarantine", [ev.event_id for _, ev in quarantined])
         seqs: dict[str, int] = {}
@@ -108,12 +109,14 @@ def project_chunk(db: Database, now: datetime | None = None, limit: int = CHUNK)
                 sorted(seqs.items()))
         if tx.execute("UPDATE projector SET last_id = ?", (upto,)).rowcount == 0:  # the row was deleted
             tx.execute("INSERT INTO projector(last_id) VALUES (?)", (upto,))
+    members.scrub_pending(db)  # an erasure's stored profile events (another file on SQLite)
     return len(rows)
 
 
 def catch_up(db: Database, now: datetime | None = None, limit: int = CHUNK) -> int:
     """Apply every event stored so far, chunk by chunk; how many were applied."""
     total = 0
+    members.scrub_pending(db)  # what a chunk listed before a stop
     while behind(db):
         total += project_chunk(db, now, limit)
     return total

@@ -31,7 +31,7 @@ POLL_S = 1.0
 NICE = 10
 BUSY = 2  # pushes in flight at which the projector waits
 MAX_YIELD_S = 30.0
-CHUNK = {"sqlite": 2_000, "postgresql": 5_000}  # SQLite: a push waits for a chunk's write lock
+CHUNK = {"sqlite": 5_000, "postgresql": 5_000}
 
 
 def _yield_to_pushes(pushing: Any, stop: Any) -> None:

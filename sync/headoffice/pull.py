@@ -28,8 +28,8 @@ def terminal_key(tx: Any, terminal_id: str) -> dict[str, Any] | None:
 
 
 def _quarantined(tx: Any, terminal_id: str, event_ids: list[str]) -> list[dict[str, Any]]:
-    rows = tx.all_in("SELECT event_id, seq, reason FROM events WHERE event_id IN {in} AND terminal_id = ?"
-                     " AND status = 'quarantined'", event_ids, (terminal_id,))
+    rows = tx.all_in("SELECT event_id, seq, reason FROM quarantined WHERE event_id IN {in} AND terminal_id = ?",
+                     event_ids, (terminal_id,))
     return [{"event_id": r["event_id"], "seq": int(r["seq"]), "status": "quarantined", "reason": r["reason"]}
             for r in sorted(rows, key=lambda r: int(r["seq"]))]
 

@@ -103,7 +103,26 @@ CREATE TABLE projected_seqs (terminal_id TEXT PRIMARY KEY, seq BIGINT NOT NULL);
 INSERT INTO projected_seqs(terminal_id, seq) SELECT terminal_id, projected_seq FROM terminals
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2), (3, _V3))
+# v4: what a push writes apart from what the projector writes. Each terminal's acked seq moves to
+# acks (a push updated its terminals row); the projector's quarantine marks move to quarantined (it
+# updated events.status, now always 'stored'; terminals.acked_seq and events.reason stay, unused);
+# an erasure lists the members whose stored profile events are to be scrubbed in scrubs (the
+# projector scrubbed them in its own transaction).
+# On SQLite, events, nonces and acks then move to a file of their own (db.py: INGEST), so pushes and
+# the projector, each writing one file, no longer wait for each other's commits.
+_V4 = """
+CREATE TABLE acks (terminal_id TEXT PRIMARY KEY, acked_seq BIGINT NOT NULL, last_seen_at TEXT);
+INSERT INTO acks(terminal_id, acked_seq, last_seen_at) SELECT terminal_id, acked_seq, last_seen_at FROM terminals;
+CREATE TABLE quarantined (
+    event_id TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, seq BIGINT NOT NULL, reason TEXT NOT NULL);
+INSERT INTO quarantined(event_id, terminal_id, seq, reason)
+    SELECT event_id, terminal_id, seq, COALESCE(reason, '') FROM events WHERE status = 'quarantined';
+UPDATE events SET status = 'stored' WHERE status = 'quarantined';
+CREATE TABLE scrubs (member_id TEXT PRIMARY KEY)
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
+INGEST_TABLES = ("events", "nonces", "acks")  # SQLite: in the ingest file from v4 on (db.py)
 LATEST = MIGRATIONS[-1][0]
 
 _ID = {

@@ -47,7 +47,7 @@ def refuse_resend(push: Push) -> Push:
             first = None
         if first is not None:
             with db.read() as tx:
-                acked = int(tx.scalar("SELECT acked_seq FROM terminals WHERE terminal_id = ?",
+                acked = int(tx.scalar("SELECT acked_seq FROM acks WHERE terminal_id = ?",
                                       (who.terminal_id,)) or 0)
             if first <= acked:
                 raise conflict("event_conflict", f"seq {first} was already received")

@@ -27,7 +27,7 @@ from terminal.services.context import Actor, Terminal, open_terminal
 from terminal.store.db import DB_NAME
 
 ADMIN = Actor("admin", "admin", "管理员")
-KEEP = {"schema_version", "rules", "stores"}  # what a fresh head office database has too
+KEEP = {"schema_version", "rules", "stores", "writer"}  # what a fresh head office database has too
 
 
 @dataclass
@@ -97,13 +97,14 @@ def reset_headoffice(db: Database) -> None:
         if tx.postgres:
             tables = [r["table_name"] for r in tx.all(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-                " AND table_type = 'BASE TABLE'")]
+                " AND table_type = 'BASE TABLE'") if r["table_name"] not in KEEP]
         else:
-            tables = [r["name"] for r in tx.all(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            tables = [f'{r["db"]}"."{r["name"]}' for r in tx.all(  # both files (db.py)
+                "SELECT 'main' AS db, name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " UNION ALL SELECT 'ingest', name FROM ingest.sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%'") if r["name"] not in KEEP]
         for table in tables:
-            if table not in KEEP:
-                tx.execute(f'DELETE FROM "{table}"')
+            tx.execute(f'DELETE FROM "{table}"')
         tx.execute("INSERT INTO feed(kind, key, created_at) VALUES ('rules', 'active', ?)",
                    (datetime.now(timezone.utc).isoformat(),))
 
@@ -148,9 +149,10 @@ def check_converged(world: World, tills: list[Terminal], model: Model, now: date
                 f"till {n}: head office holds {len(rows)} events, the till {len(mine)}")
             assert held == mine, (f"till {n}: event ids differ: lost {sorted(mine - held)[:3]}, "
                                   f"foreign {sorted(held - mine)[:3]}")
-            acked = tx.scalar("SELECT acked_seq FROM terminals WHERE terminal_id = ?", (t.terminal_id,))
+            acked = tx.scalar("SELECT acked_seq FROM acks WHERE terminal_id = ?", (t.terminal_id,)) or 0
             assert acked == len(mine), f"till {n}: head office acked {acked} of {len(mine)}"
-            bad = [r for r in rows if r["status"] != "stored"]
+            quarantined = {r["event_id"] for r in tx.all("SELECT event_id FROM quarantined")}
+            bad = [r for r in rows if r["status"] != "stored" or r["event_id"] in quarantined]
             assert not bad, f"till {n}: head office did not apply {bad[:3]}"
             total += len(mine)
         everything = tx.scalar("SELECT COUNT(*) AS n FROM events")

@@ -61,7 +61,7 @@ class Api:
 
     def acked(self) -> int:
         with self.db.read() as tx:
-            return int(tx.scalar("SELECT acked_seq FROM terminals WHERE terminal_id = ?", (self.auth.terminal_id,)))
+            return int(tx.scalar("SELECT acked_seq FROM acks WHERE terminal_id = ?", (self.auth.terminal_id,)) or 0)
 
 
 @pytest.fixture(scope="module", params=("sqlite", "postgresql"))

@@ -15,7 +15,7 @@ from sync.headoffice.db import Database
 
 TABLES = ("stores", "enroll_codes", "terminals", "nonces", "events", "members", "member_aliases", "spends",
           "coupons", "coupon_uses", "cards", "bonus_months", "tier_history", "conflicts", "rules", "feed",
-          "memberships", "projector")
+          "memberships", "projector", "acks", "quarantined", "scrubs")
 
 
 @dataclass
@@ -44,13 +44,19 @@ class HO:
         self.caught_up()
         with self.db.read() as tx:
             counts = {t: tx.scalar(f"SELECT COUNT(*) AS n FROM {t}") for t in TABLES}
-            acked = tx.all("SELECT terminal_id, acked_seq FROM terminals ORDER BY terminal_id")
+            acked = tx.all("SELECT terminal_id, acked_seq FROM acks ORDER BY terminal_id")
         return {"counts": counts, "acked": acked}
 
     def events_of(self, till: Till) -> list[dict[str, Any]]:
         self.caught_up()
-        with self.db.read() as tx:
-            return tx.all("SELECT * FROM events WHERE terminal_id = ? ORDER BY seq", (till.terminal_id,))
+        with self.db.read() as tx:  # status and reason: 'quarantined' with the projector's reason, or 'stored'
+            rows = tx.all("SELECT e.*, q.reason AS why FROM events e LEFT JOIN quarantined q ON q.event_id = e.event_id"
+                          " WHERE e.terminal_id = ? ORDER BY e.seq", (till.terminal_id,))
+        out = []
+        for r in rows:
+            why = r.pop("why")
+            out.append({**r, "status": "stored" if why is None else "quarantined", "reason": why})
+        return out
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
-"""The server applies pushed events by itself, without a pull (PostgreSQL: in a projector process
-beside the server; SQLite: in a thread once pushes pause); its helper processes end with it."""
+"""The server applies pushed events by itself, without a pull, in a projector process beside it
+(on SQLite too: pushes and the projector write different files, db.py); its helper processes end
+with it."""
 
 from __future__ import annotations
 
@@ -56,9 +57,9 @@ def test_pushed_events_are_applied_without_a_pull(fresh_db_url, tmp_path):
             assert tx.scalar("SELECT COUNT(*) AS n FROM spends WHERE member_id = ?", (member,)) == 20
         helpers = _children(server.proc.pid)
         spawned = [p for p in helpers if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
-        # the pull page workers (pages_ahead.py), and on PostgreSQL the projector process; besides
-        # them, multiprocessing's resource tracker
-        assert len(spawned) == PULL_WORKERS + db.postgres
+        # the projector process and the pull page workers (pages_ahead.py); besides them,
+        # multiprocessing's resource tracker
+        assert len(spawned) == 1 + PULL_WORKERS
     finally:
         server.stop()
         db.close()

@@ -124,7 +124,9 @@ def _statuses(db: Database, till: Till) -> list[tuple[str, str | None]]:
     """(status, reason) of each of the till's events at head office, once applied."""
     with db.read() as tx:
         return [(r["status"], r["reason"]) for r in tx.all(
-            "SELECT status, reason FROM events WHERE terminal_id = ? ORDER BY seq", (till.terminal_id,))]
+            "SELECT CASE WHEN q.event_id IS NULL THEN 'stored' ELSE 'quarantined' END AS status, q.reason"
+            " FROM events e LEFT JOIN quarantined q ON q.event_id = e.event_id WHERE e.terminal_id = ?"
+            " ORDER BY e.seq", (till.terminal_id,))]
 
 
 def _cuts(n: int, rng: random.Random | None, size: int | None) -> list[tuple[int, int]]:
@@ -148,6 +150,7 @@ def state(db: Database) -> dict[str, Any]:
         doc = {
             "events": rows("SELECT event_id, terminal_id, seq, kind, occurred_at, occurred_key, member_id, staff_id,"
                            " payload, body_hash, status, reason FROM events ORDER BY terminal_id, seq"),
+            "quarantined": rows("SELECT event_id, terminal_id, seq, reason FROM quarantined ORDER BY terminal_id, seq"),
             "members": rows("SELECT member_id, phone, phone_last4, name, birthday, tier, tier_since, tier_key,"
                             " registered_at, reg_key, reg_terminal, reg_seq, reg_tier, referrer_id, status,"
                             " blacklist_reason FROM members ORDER BY member_id"),
