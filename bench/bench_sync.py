@@ -178,8 +178,9 @@ def _children(pid: int) -> list[int]:
 
 
 class CpuMeter:
-    """CPU seconds of the head office process, the PostgreSQL cluster (postmaster, its live
-    children and those it has reaped) and this process (the terminals' side)."""
+    """CPU seconds of the head office process, of its helper processes, of the PostgreSQL cluster
+    (postmaster, its live children and those it has reaped) and of this process (the terminals'
+    side)."""
 
     def __init__(self, server: HeadOffice, cluster: PgCluster | None) -> None:
         self.server_pid = server.proc.pid
@@ -192,7 +193,10 @@ class CpuMeter:
                 self.pg_pid = None
 
     def sample(self) -> dict[str, float]:
-        out = {"head office": _proc_cpu(self.server_pid), "terminals (bench process)": time.process_time()}
+        out = {"head office": _proc_cpu(self.server_pid),
+               # the projector process and the pull page workers (live for the whole run)
+               "head office helpers": sum(_proc_cpu(c) for c in _children(self.server_pid)),
+               "terminals (bench process)": time.process_time()}
         if self.pg_pid is not None:
             out["postgresql"] = _proc_cpu(self.pg_pid, True) + sum(_proc_cpu(c) for c in _children(self.pg_pid))
         return out
