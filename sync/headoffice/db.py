@@ -21,11 +21,13 @@ SQLite keeps what pushes write (schema.INGEST_TABLES: events, nonces, acks) in a
 beside the main one (`ingest_path`, attached to every connection as schema "ingest"; table names
 need no prefix). SQLite has one writer per file: with one file, a projector chunk's transaction
 held up every push until it committed. Now a push writes only the ingest file and the projector
-only the main file (`write(only=...)`), so they run side by side; what writes both (migrations,
-an erasure's payload rewrite) takes both. A read sees each file as of its first read of it: events
-are read up to the projector's cursor (in the main file), so what it reads of them is fixed by then.
-A transaction over two files in WAL mode is atomic in each file, not across them: the only
-writers of both are rare admin steps whose work is redone by running them again.
+only the main file (`write(only=...)`), so they run side by side (an erasure's scrub of stored
+events comes after the projector's transaction: members.scrub_pending); any other write takes both
+files' locks. A read sees each file as of its first read of it: events are read up to the
+projector's cursor (in the main file), so what it reads of them is fixed by then. A transaction
+over two files in WAL mode is atomic in each file, not across them: the one writer of both, the
+split into two files (`_split`), is made so that running it again finishes it, and a later
+migration that writes both files must be too.
 """
 
 from __future__ import annotations
