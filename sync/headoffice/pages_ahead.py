@@ -20,10 +20,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import queue
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
+from typing import Any
 
 from sync.headoffice import feed, projector, pull
 from sync.headoffice.db import Database
@@ -32,15 +34,17 @@ log = logging.getLogger("pos-headoffice")
 
 AHEAD = 2  # pages built ahead of each request
 MAX_AGE_S = 30.0
+READY_S = 60.0
 
 _db: Database | None = None  # a worker's own connection
 
 
-def _open(url: str, parent: int) -> None:
+def _open(url: str, parent: int, started: Any) -> None:
     """A worker's start: its connection, and a watch that ends it with the server (a server killed
-    outright leaves its workers waiting for work that never comes)."""
+    outright leaves its workers waiting for work that never comes); then it says it is ready."""
     global _db
     _db = Database(url)
+    started.put(os.getpid())
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -68,18 +72,27 @@ class PagesAhead:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._ahead: dict[tuple[str, int, int], tuple[Future[tuple[bytes, int]], float]] = {}
+        self._started: Any = None  # workers say they are ready here
 
     def start(self) -> None:
-        """Start the workers (they import the page code and connect) without waiting for them."""
+        """Start the workers and wait (at most READY_S) until each has imported the page code and
+        connected: a server answers once it is ready, not while its helpers still load."""
         pool = self._pool_now()
         for _ in range(self._workers):
-            pool.submit(_ready)
+            pool.submit(_ready)  # a pool starts a worker for a task no idle worker takes
+        try:
+            for _ in range(self._workers):
+                self._started.get(timeout=READY_S)
+        except queue.Empty:
+            log.warning("pull page workers not ready after %s s", READY_S)
 
     def _pool_now(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_open, initargs=(self._db.url, os.getpid()))
+                ctx = multiprocessing.get_context("spawn")
+                self._started = ctx.Queue()
+                self._pool = ProcessPoolExecutor(self._workers, mp_context=ctx, initializer=_open,
+                                                 initargs=(self._db.url, os.getpid(), self._started))
             return self._pool
 
     def stop(self) -> None:

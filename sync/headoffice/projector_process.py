@@ -28,6 +28,7 @@ from sync.headoffice import projector
 log = logging.getLogger("pos-headoffice")
 
 POLL_S = 1.0
+READY_S = 60.0
 NICE = 10
 BUSY = 2  # pushes in flight at which the projector waits
 MAX_YIELD_S = 30.0
@@ -43,7 +44,7 @@ def _yield_to_pushes(pushing: Any, stop: Any) -> None:
         time.sleep(0.01)
 
 
-def _run(url: str, wake: Any, stop: Any, pushing: Any, parent: int, nice: int) -> None:
+def _run(url: str, wake: Any, stop: Any, pushing: Any, parent: int, nice: int, ready: Any) -> None:
     try:
         os.nice(nice)
     except OSError:
@@ -51,6 +52,7 @@ def _run(url: str, wake: Any, stop: Any, pushing: Any, parent: int, nice: int) -
     from sync.headoffice.db import Database
 
     db = Database(url)
+    ready.set()
     limit = CHUNK[db.backend]
     while not stop.is_set() and os.getppid() == parent:
         wake.wait(POLL_S)
@@ -81,9 +83,13 @@ class Process:
 
     def start(self) -> None:
         self._stop.clear()
+        ready = self._ctx.Event()
         self._proc = self._ctx.Process(target=_run, name="ho-projector", daemon=True,
-                                       args=(self._url, self._wake, self._stop, self._pushing, os.getpid(), self._nice))
+                                       args=(self._url, self._wake, self._stop, self._pushing, os.getpid(), self._nice,
+                                             ready))
         self._proc.start()
+        if not ready.wait(READY_S):  # a server answers once it is ready, not while its helpers still load
+            log.warning("the projector process is not ready after %s s", READY_S)
         self.poke()  # events stored before a restart
 
     def stop(self, timeout: float = 30.0) -> None:

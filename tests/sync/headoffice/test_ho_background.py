@@ -4,6 +4,7 @@ with it."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -82,3 +83,25 @@ def test_a_server_killed_outright_leaves_no_helper_behind(fresh_db_url, tmp_path
     while time.monotonic() < deadline and any(_alive(p) for p in helpers):
         time.sleep(0.05)
     assert not any(_alive(p) for p in helpers)
+
+
+def _has_open(pid: int, path: Path) -> bool:
+    try:
+        return any(Path(f"/proc/{pid}/fd/{fd}").resolve() == path for fd in os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return False
+
+
+def test_a_server_answers_once_its_helpers_are_ready(tmp_path):
+    """Health answers only after the projector process and the pull page workers have loaded and
+    opened the database (a server that answered at once had them still loading beside its first
+    pushes)."""
+    db_path = (tmp_path / "ho.db").resolve()
+    server = HeadOffice(str(db_path), tmp_path)  # returns at the first answer to /v1/health
+    try:
+        spawned = [p for p in _children(server.proc.pid)
+                   if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        assert len(spawned) == 1 + PULL_WORKERS
+        assert all(_has_open(p, db_path) for p in spawned)
+    finally:
+        server.stop()
