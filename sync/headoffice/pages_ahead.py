@@ -12,7 +12,9 @@ A page built ahead is served only to the terminal it was built for, for exactly 
 limit it asks, once, within MAX_AGE_S, and only if it was built at the projector's cursor as it
 stands after this request's own catch-up (projector.catch_up): so a reply holds every event
 stored before the request, as one built then would. Otherwise, or if its worker failed, the
-page is built here, in the request. The pages are the same either way.
+page is built here, in the request. The pages are the same either way. A worker that dies
+(killed, out of memory) costs no pull: the pages are built in the requests until a new set of
+workers has started.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import queue
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
 
@@ -73,11 +76,14 @@ class PagesAhead:
         self._lock = threading.Lock()
         self._ahead: dict[tuple[str, int, int], tuple[Future[tuple[bytes, int]], float]] = {}
         self._started: Any = None  # workers say they are ready here
+        self._stopped = False
 
     def start(self) -> None:
         """Start the workers and wait (at most READY_S) until each has imported the page code and
         connected: a server answers once it is ready, not while its helpers still load."""
         pool = self._pool_now()
+        if pool is None:
+            return
         for _ in range(self._workers):
             pool.submit(_ready)  # a pool starts a worker for a task no idle worker takes
         try:
@@ -86,8 +92,10 @@ class PagesAhead:
         except queue.Empty:
             log.warning("pull page workers not ready after %s s", READY_S)
 
-    def _pool_now(self) -> ProcessPoolExecutor:
+    def _pool_now(self) -> ProcessPoolExecutor | None:
         with self._lock:
+            if self._stopped:
+                return None
             if self._pool is None:
                 ctx = multiprocessing.get_context("spawn")
                 self._started = ctx.Queue()
@@ -97,6 +105,7 @@ class PagesAhead:
 
     def stop(self) -> None:
         with self._lock:
+            self._stopped = True
             pool, self._pool = self._pool, None
             self._ahead.clear()
         if pool is not None:
@@ -124,6 +133,7 @@ class PagesAhead:
         at `starts` for this terminal, and drop its others."""
         pool = self._pool_now()
         clock = time.monotonic()
+        broken = None
         with self._lock:
             mine = {k: v for k, v in self._ahead.items() if k[0] == terminal_id}
             for k in mine:
@@ -134,10 +144,19 @@ class PagesAhead:
                 kept = mine.pop(key, None)
                 if kept is not None and clock - kept[1] <= MAX_AGE_S:
                     self._ahead[key] = kept
-                else:
-                    self._ahead[key] = (pool.submit(_build, terminal_id, start, limit, now), clock)
+                elif pool is not None:
+                    try:
+                        self._ahead[key] = (pool.submit(_build, terminal_id, start, limit, now), clock)
+                    except BrokenProcessPool:  # a worker died: a new pool next time; pages are built here meanwhile
+                        broken, pool = pool, None
+                        if self._pool is broken:
+                            self._pool = None
+                        self._ahead.clear()
             for dropped, _ in mine.values():
                 dropped.cancel()
+        if broken is not None:
+            log.warning("a pull page worker died; starting them again")
+            broken.shutdown(wait=False, cancel_futures=True)
         if taken is None or clock - taken[1] > MAX_AGE_S:
             return None
         return taken[0]

@@ -4,7 +4,10 @@ was applied is built anew; and feed.bounds says where the next pages start."""
 
 from __future__ import annotations
 
+import os
+import signal
 import tempfile
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -114,5 +117,32 @@ def test_a_page_is_served_to_its_own_terminal_only(ho):
         first = orjson.loads(pages.changes(till.terminal_id, start, 5, NOW))
         mine = pages.changes(other.terminal_id, first["cursor"], 5, NOW)  # built for `other`, not taken
         assert mine == pull.built(ho.db, other.terminal_id, first["cursor"], 5, NOW)[0]
+    finally:
+        pages.stop()
+
+
+def test_a_worker_that_dies_costs_no_pull(ho):
+    till = ho.till()
+    till.sync_pull()
+    start = till.cursor
+    _members(ho, till, 23)
+    ho.caught_up()
+    pages = pages_ahead.PagesAhead(ho.db, 2)
+    try:
+        pages.start()
+        for pid in list(pages._pool._processes):  # killed outright (out of memory, say)
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        cursor, served = start, []
+        while True:
+            body = pages.changes(till.terminal_id, cursor, 5, NOW)
+            assert body == pull.built(ho.db, till.terminal_id, cursor, 5, NOW)[0]
+            doc = orjson.loads(body)
+            served.append(len(doc["changes"]))
+            if not doc["more"]:
+                break
+            cursor = doc["cursor"]
+        assert served == [5, 5, 5, 5, 3]
+        assert pages._pool is not None and all(p.is_alive() for p in pages._pool._processes.values())
     finally:
         pages.stop()
