@@ -105,3 +105,36 @@ def test_a_server_answers_once_its_helpers_are_ready(tmp_path):
         assert all(_has_open(p, db_path) for p in spawned)
     finally:
         server.stop()
+
+
+def _nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_a_projector_process_that_ended_is_started_again(tmp_path):
+    db_path = str(tmp_path / "ho.db")
+    server = HeadOffice(db_path, tmp_path)
+    db = Database(db_path)
+    try:
+        from datetime import datetime, timezone
+
+        from sync.headoffice import enroll
+
+        def projectors() -> list[int]:  # the projector runs niced; the page workers do not
+            return [p for p in _children(server.proc.pid) if _alive(p) and _nice(p) > 0]
+
+        (first,) = projectors()
+        os.kill(first, 9)
+        till = Till(server.url)
+        assert till.enroll(enroll.create_code(db, "一号店", datetime.now(timezone.utc)).code).status_code == 200
+        member = till.register(random_phone(), at(0))
+        till.sale(member, 10_000, at(1))
+        assert till.push().status_code == 200  # its poke finds the projector gone and starts it again
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and projector.behind(db):
+            time.sleep(0.05)
+        assert not projector.behind(db)  # applied in the background, nobody pulled
+        assert len(projectors()) == 1 and projectors() != [first]
+    finally:
+        server.stop()
+        db.close()
