@@ -46,18 +46,20 @@ def test_bounds_are_the_cursors_the_next_pages_end_at(keys, limit):
             db.close()
 
 
-def _members(ho, till, n: int) -> None:
+def _members(ho, till, n: int) -> int:
+    """The till's cursor at the feed's head; then n members it registers, pushed and applied."""
+    till.sync_pull()
+    start = till.cursor
     for i in range(n):
         till.register(random_phone(), at(i))
     assert till.push().status_code == 200
+    ho.caught_up()
+    return start
 
 
 def test_pages_built_ahead_are_the_pages_a_request_builds(ho, monkeypatch):
     till = ho.till()
-    till.sync_pull()
-    start = till.cursor
-    _members(ho, till, 23)
-    ho.caught_up()
+    start = _members(ho, till, 23)
     here = []
     built = pull.built
 
@@ -85,10 +87,7 @@ def test_pages_built_ahead_are_the_pages_a_request_builds(ho, monkeypatch):
 
 def test_a_page_built_before_an_event_was_applied_is_built_anew(ho):
     till, other = ho.till(), ho.till("二号店")
-    till.sync_pull()
-    start = till.cursor
-    _members(ho, till, 12)
-    ho.caught_up()
+    start = _members(ho, till, 12)
     pages = pages_ahead.PagesAhead(ho.db, 2)
     try:
         first = orjson.loads(pages.changes(till.terminal_id, start, 5, NOW))  # pages 2 and 3 built ahead now
@@ -106,12 +105,9 @@ def test_a_page_built_before_an_event_was_applied_is_built_anew(ho):
 
 def test_a_page_is_served_to_its_own_terminal_only(ho):
     till, other = ho.till(), ho.till()
-    till.sync_pull()
     other.sync_pull()
-    assert till.cursor == other.cursor
-    start = till.cursor
-    _members(ho, till, 8)
-    ho.caught_up()
+    start = _members(ho, till, 8)
+    assert other.cursor == start
     pages = pages_ahead.PagesAhead(ho.db, 1)
     try:
         first = orjson.loads(pages.changes(till.terminal_id, start, 5, NOW))
@@ -123,10 +119,7 @@ def test_a_page_is_served_to_its_own_terminal_only(ho):
 
 def test_a_worker_that_dies_costs_no_pull(ho):
     till = ho.till()
-    till.sync_pull()
-    start = till.cursor
-    _members(ho, till, 23)
-    ho.caught_up()
+    start = _members(ho, till, 23)
     pages = pages_ahead.PagesAhead(ho.db, 2)
     try:
         pages.start()
