@@ -37,6 +37,7 @@ log = logging.getLogger("pos-headoffice")
 
 AHEAD = 2  # pages built ahead of each request
 MAX_AGE_S = 30.0
+WAIT_S = 30.0  # at most, for a page being built ahead
 READY_S = 60.0
 
 _db: Database | None = None  # a worker's own connection
@@ -120,10 +121,10 @@ class PagesAhead:
         ready = self._plan(terminal_id, cursor, limit, starts, now)
         if ready is not None:
             try:
-                body, built_upto = ready.result()
+                body, built_upto = ready.result(timeout=WAIT_S)
                 if built_upto == upto:
                     return body
-            except Exception:  # a worker that died or failed: the page is built here
+            except Exception:  # a worker that died, failed or is stuck: the page is built here
                 log.exception("a pull page built ahead failed")
         return pull.built(self._db, terminal_id, cursor, limit, now)[0]
 
