@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 from sync.headoffice import conflicts
 from sync.headoffice.batch import Batch, Quarantine
+from sync.headoffice.canonical import canonical_json, stored
 from sync.headoffice.timekeys import key, parse, text
 from terminal import phone as phones
 from terminal.errors import PosError
@@ -317,11 +318,10 @@ def scrub_pending(db: Any) -> int:
                          ids, ("member_registered", "member_updated"))
         scrubbed = []
         for r in rows:
-            p = json.loads(r["payload"])
+            p = stored(r["payload"])
             if any(p.get(f) is not None for f in PROFILE_FIELDS):
                 p.update({f: None for f in PROFILE_FIELDS if f in p})
-                scrubbed.append((json.dumps(p, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-                                 r["event_id"]))
+                scrubbed.append((canonical_json(p), r["event_id"]))
         tx.many("UPDATE events SET payload = ? WHERE event_id = ?", scrubbed)
     with db.write(only="main") as tx:
         tx.many("DELETE FROM scrubs WHERE member_id = ?", [(i,) for i in ids])
