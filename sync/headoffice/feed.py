@@ -28,15 +28,16 @@ def append_many(tx: Any, kind: str, keys: Iterable[str]) -> None:
     tx.insert_rows("feed", ("kind", "key", "created_at"), [(kind, k, now) for k in sorted(set(keys))])
 
 
+# each (kind, key) changed after a cursor, with its latest change, in that order
+_DISTINCT = ("SELECT kind, key, MAX(id) AS last_id FROM feed WHERE id > ? GROUP BY kind, key"
+             " ORDER BY last_id LIMIT ?")
+
+
 def after(tx: Any, cursor: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
     """Distinct (kind, key) changed after cursor, ordered by their latest change; (rows, more).
     Each row: kind, key, last_id. Taking a key's latest change keeps the cursor exact: every key
     whose changes are all <= the returned cursor has been returned on this or an earlier page."""
-    rows = tx.all(
-        "SELECT kind, key, MAX(id) AS last_id FROM feed WHERE id > ? GROUP BY kind, key"
-        " ORDER BY last_id LIMIT ?",
-        (cursor, limit + 1),
-    )
+    rows = tx.all(_DISTINCT, (cursor, limit + 1))
     return rows[:limit], len(rows) > limit
 
 
@@ -44,11 +45,7 @@ def bounds(tx: Any, cursor: int, limit: int, pages: int) -> list[int]:
     """Where the pages after the one after `cursor` start, as the feed stands: the cursors that
     the next `pages` pages of `after(tx, cursor, limit)` would return, for each page that has
     another after it."""
-    rows = tx.all(
-        "SELECT MAX(id) AS last_id FROM feed WHERE id > ? GROUP BY kind, key ORDER BY last_id LIMIT ?",
-        (cursor, limit * pages + 1),
-    )
-    ids = [int(r["last_id"]) for r in rows]
+    ids = [int(r["last_id"]) for r in tx.all(_DISTINCT, (cursor, limit * pages + 1))]
     return [ids[n * limit - 1] for n in range(1, pages + 1) if len(ids) > n * limit]
 
 
