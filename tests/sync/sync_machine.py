@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from fault_proxy import FAULTS
 from sync.client import SyncClient
@@ -139,9 +139,13 @@ class SyncMachine(RuleBasedStateMachine):
             assert exc.code.startswith(("coupon_", "redeem_")), exc.code
             return checkout.sale(t, ADMIN, checkout.SaleRequest(lines, query), at=now).document
 
-    @precondition(lambda self: self.sales)
     @rule(pick=st.integers(0, 1000), partial=st.booleans())
     def refund(self, pick: int, partial: bool) -> None:
+        # no precondition on self.sales: which sales exist hangs on how syncs went (faults, timing),
+        # and rules drawn by a precondition on it made hypothesis's replays draw differently
+        # (FlakyStrategyDefinition instead of the failure it was replaying)
+        if not self.sales:
+            return
         n, sale_id, phone = self.sales[pick % len(self.sales)]
         try:
             doc = refunds.refund(self.tills[n], ADMIN, sale_id, [(1, 1)] if partial else [], at=self._tick()).document
