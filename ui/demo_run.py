@@ -23,9 +23,9 @@ DEMO_PIN = "1234"
 def _headoffice(data: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:
     db = data / "headoffice" / "headoffice.db"
     db.parent.mkdir(parents=True, exist_ok=True)
-    # one demo till pulls a handful of members: no processes building its pull pages ahead
+    # one demo till pushes and pulls a handful of events and members: no helper processes for either
     cmd = [sys.executable, "-m", "sync.headoffice.cli", "--db", str(db), "serve", "--port", str(port),
-           "--pull-workers", "0"]
+           "--pull-workers", "0", "--push-workers", "0"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):

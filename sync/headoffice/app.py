@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from datetime import datetime, timezone
 from typing import Annotated, Any, Callable
 
@@ -29,6 +29,7 @@ from sync import protocol
 from sync.headoffice import auth, enroll, ingest, pages_ahead, projector, pull
 from sync.headoffice import projector_process as projector_process_mod
 from sync.headoffice.db import Database
+from sync.headoffice.push_workers import PushWorkers
 from sync.headoffice.problems import Refused
 
 MAX_BODY = 8 * 1024 * 1024
@@ -112,14 +113,16 @@ Signed = Annotated[tuple[auth.Authenticated, bytes], Depends(signed)]
 
 
 def create_app(db: Database, clock: Clock | None = None, *, background: bool = True,
-               projector_process: bool = False, pull_workers: int = 0) -> FastAPI:
+               projector_process: bool = False, pull_workers: int = 0, push_workers: int = 0) -> FastAPI:
     """`background`: run the projector in the background (else only pulls run it): with
     `projector_process` (`pos-headoffice serve`; head office's own clock) in a process of its own,
     else in a thread of this process. (On SQLite the projector and the pushes write different files,
     db.py; with one file, a chunk held the only write lock for its whole transaction: beside the
     pushes, in a process of its own, it made them wait for it.)
     `pull_workers`: processes that build the pull pages a terminal will ask for next (pages_ahead.py;
-    0: each page is built in its request)."""
+    0: each page is built in its request).
+    `push_workers`: processes that read push bodies, for tills pushing at once (push_workers.py;
+    0: each push is read in its request)."""
     now: Clock = clock or (lambda: datetime.now(timezone.utc))
     projecting: Any = None
     if background and projector_process and clock is None:
@@ -127,20 +130,18 @@ def create_app(db: Database, clock: Clock | None = None, *, background: bool = T
     elif background:
         projecting = projector.Background(db, now)
     pages = pages_ahead.PagesAhead(db, pull_workers) if pull_workers > 0 else None
+    pushers = PushWorkers(push_workers) if push_workers > 0 else None
+    helpers = [h for h in (projecting, pages, pushers) if h is not None]
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if projecting is not None:
-            projecting.start()
-        if pages is not None:
-            pages.start()
+        for helper in helpers:
+            helper.start()
         try:
             yield
         finally:
-            if pages is not None:
-                pages.stop()
-            if projecting is not None:
-                projecting.stop()
+            for helper in reversed(helpers):
+                helper.stop()
 
     app = FastAPI(
         title="POS head office", version=f"{protocol.VERSION}",
@@ -190,10 +191,10 @@ def create_app(db: Database, clock: Clock | None = None, *, background: bool = T
     def push(signed_request: Signed) -> Response:
         """Push events in seq order (PushRequest). Answered after commit with acked_seq."""
         who, body = signed_request
-        if projecting is None:
-            return _json(ingest.push(db, who, body, now()).json())
-        with projecting.pushing():
-            return _json(ingest.push(db, who, body, now()).json())
+        with projecting.pushing() if projecting is not None else nullcontext():
+            if pushers is None:
+                return _json(ingest.push(db, who, body, now()).json())
+            return _json(pushers.push(db, who, body, now()).json())
 
     @app.get("/v1/changes", response_model=protocol.PullResponse, responses=_PROBLEMS, tags=["sync"])
     def changes(

@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--pull-workers", type=int, default=2, metavar="N",
                        help="processes that build the pull pages a catching-up terminal asks for next"
                             " (default 2; 0: each page is built in its request)")
+    serve.add_argument("--push-workers", type=int, default=2, metavar="N",
+                       help="processes that read the pushes of tills pushing at once, side by side"
+                            " (default 2; 0: each push is read in its request)")
     code = sub.add_parser("enroll-code", parents=[common], help="a one-time enrollment code for a store")
     code.add_argument("--store", required=True, help="store name (created if new)")
     code.add_argument("--ttl", type=int, default=enroll.DEFAULT_TTL_MIN, help="minutes the code is valid")
@@ -99,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"pos-headoffice: {db.backend} database {url if db.backend == 'sqlite' else '(postgresql)'};"
               f" http://{args.host}:{args.port}/docs", file=sys.stderr, flush=True)
-        app = create_app(db, projector_process=args.projector == "process", pull_workers=args.pull_workers)
+        app = create_app(db, projector_process=args.projector == "process", pull_workers=args.pull_workers,
+                         push_workers=args.push_workers)
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
         return 0
     try:

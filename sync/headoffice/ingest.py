@@ -61,82 +61,102 @@ def seq_gap(acked: int, first: int) -> Refused:
     return refused
 
 
-def push(db: Database, who: auth.Authenticated, body: bytes, now: datetime) -> Pushed:
+@dataclass(frozen=True)
+class Prepared:
+    """A push body read and checked, with no database (prepare()): its events rows
+    (EVENT_COLUMNS), ready to store. Plain data: a push worker process (push_workers.py) makes it
+    and the server stores it."""
+
+    terminal_id: str
+    rows: list[tuple[Any, ...]]
+
+    @property
+    def events(self) -> list[tuple[str, int, str]]:
+        """(event_id, seq, body_hash) of each event."""
+        return [(r[0], r[2], r[9]) for r in self.rows]
+
+
+def prepare(terminal_id: str, body: bytes, now: datetime) -> Prepared:
+    """Everything a push checks before its transaction: the body is the schema (422, 413), the
+    events are the signing terminal's (403), contiguous and each once (409); and their canonical
+    payloads, body hashes and rows."""
     req, floats = read(body)
     events = req.events
     for ev in events:
-        if ev.terminal_id != who.terminal_id:
+        if ev.terminal_id != terminal_id:
             raise forbidden("not_your_events", f"event seq {ev.seq} belongs to terminal {ev.terminal_id},"
-                            f" not to the signing terminal {who.terminal_id}")
+                            f" not to the signing terminal {terminal_id}")
     for prev, ev in zip(events, events[1:]):
         if ev.seq != prev.seq + 1:
             raise conflict("seq_gap", f"seqs must be contiguous: {ev.seq} follows {prev.seq}")
     if len({ev.event_id for ev in events}) != len(events):
         raise conflict("event_conflict", "the same event_id appears twice in the batch")
     times = occurred_at_texts(events)
-    texts = texts_and_hashes(events, floats, times)  # before the transaction: it needs no database
+    texts = texts_and_hashes(events, floats, times)
+    received = text(now)
+    return Prepared(terminal_id, [
+        (ev.event_id, ev.terminal_id, ev.seq, ev.kind, *text_and_key(dumped, ev.occurred_at), ev.member_id,
+         ev.staff_id, payload, digest, "stored", None, received)
+        for ev, (payload, digest), dumped in zip(events, texts, times)])
+
+
+def push(db: Database, who: auth.Authenticated, body: bytes, now: datetime) -> Pushed:
+    return store(db, who, prepare(who.terminal_id, body, now), now)
+
+
+def store(db: Database, who: auth.Authenticated, prepared: Prepared, now: datetime) -> Pushed:
+    """The push's transaction: its nonce, the events head office holds already (resent: each the
+    same event), the fresh ones stored, the acked seq; answered after commit."""
+    events = prepared.events
     try:
         with db.write(lock=PUSH_LOCK, only="ingest") as tx:
             auth.record_nonce(tx, who, now)
             acked = int(tx.scalar("SELECT acked_seq FROM acks WHERE terminal_id = ?", (who.terminal_id,)) or 0)
-            if events[0].seq > acked + 1:
-                raise seq_gap(acked, events[0].seq)
-            rows = _resent(tx, who.terminal_id, events, texts, acked)
-            _store(tx, events[len(rows):], texts[len(rows):], times[len(rows):], now)
-            new_acked = max(acked, events[-1].seq)
+            if events[0][1] > acked + 1:
+                raise seq_gap(acked, events[0][1])
+            rows = _resent(tx, who.terminal_id, events, acked)
+            if len(rows) < len(events):  # an event_id held by another event breaks the unique index
+                tx.insert_rows("events", EVENT_COLUMNS, prepared.rows[len(rows):])
+            new_acked = max(acked, events[-1][1])
             tx.execute("INSERT INTO acks(terminal_id, acked_seq, last_seen_at) VALUES (?, ?, ?) ON CONFLICT"
                        " (terminal_id) DO UPDATE SET acked_seq = excluded.acked_seq, last_seen_at = excluded.last_seen_at",
                        (who.terminal_id, new_acked, text(now)))
     except db.integrity_errors:  # rolled back: an event_id is held by another event (the only unique key left)
-        raise _taken(db, events) from None
-    rows.extend((ev.event_id, ev.seq, "stored", None) for ev in events[len(rows):])
+        raise _taken(db, who.terminal_id, events) from None
+    rows.extend((event_id, seq, "stored", None) for event_id, seq, _ in events[len(rows):])
     return Pushed(new_acked, rows)
 
 
-def _resent(tx: Any, terminal_id: str, events: list[protocol.WireEvent], texts: list[tuple[str, str]],
-            acked: int) -> list[tuple[str, int, str, str | None]]:
+def _resent(tx: Any, terminal_id: str, events: list[tuple[str, int, str]], acked: int) -> list[tuple[str, int, str, str | None]]:
     """The batch's events head office holds already (seq <= acked): each must be the same event,
     same body (409 otherwise); they are 'duplicate', with the quarantine reason if there is one."""
-    if events[0].seq > acked:
+    if events[0][1] > acked:
         return []
     held = {r[0]: r for r in tx.tuples(
         "SELECT e.seq, e.event_id, e.body_hash, q.event_id, q.reason FROM events e"
         " LEFT JOIN quarantined q ON q.event_id = e.event_id"
         " WHERE e.terminal_id = ? AND e.seq >= ? AND e.seq <= ?",
-        (terminal_id, events[0].seq, min(events[-1].seq, acked)))}
+        (terminal_id, events[0][1], min(events[-1][1], acked)))}
     out: list[tuple[str, int, str, str | None]] = []
-    for ev, (_, digest) in zip(events, texts):
-        if ev.seq > acked:
+    for event_id, seq, digest in events:
+        if seq > acked:
             break
-        _, event_id, old_digest, quarantined, reason = held[ev.seq]
-        if event_id != ev.event_id or old_digest != digest:
-            raise conflict("event_conflict", f"seq {ev.seq} is already stored with a different "
-                           + ("event_id" if event_id != ev.event_id else "body"))
-        out.append((ev.event_id, ev.seq, "duplicate", reason if quarantined is not None else None))
+        _, held_id, old_digest, quarantined, reason = held[seq]
+        if held_id != event_id or old_digest != digest:
+            raise conflict("event_conflict", f"seq {seq} is already stored with a different "
+                           + ("event_id" if held_id != event_id else "body"))
+        out.append((event_id, seq, "duplicate", reason if quarantined is not None else None))
     return out
 
 
-def _store(tx: Any, fresh: list[protocol.WireEvent], texts: list[tuple[str, str]], times: list[str],
-           now: datetime) -> None:
-    """Insert the fresh events in one bulk write. An event_id held by another event breaks the
-    unique index (the transaction rolls back, and _taken says which: a 409)."""
-    if not fresh:
-        return
-    received = text(now)
-    tx.insert_rows("events", EVENT_COLUMNS, [
-        (ev.event_id, ev.terminal_id, ev.seq, ev.kind, *text_and_key(dumped, ev.occurred_at), ev.member_id,
-         ev.staff_id, payload, digest, "stored", None, received)
-        for ev, (payload, digest), dumped in zip(fresh, texts, times)])
-
-
-def _taken(db: Database, events: list[protocol.WireEvent]) -> Refused:
+def _taken(db: Database, terminal_id: str, events: list[tuple[str, int, str]]) -> Refused:
     """The 409 for a push whose insert broke a unique index: which event_id is held elsewhere."""
     with db.read() as tx:
         taken = tx.tuples_in("SELECT event_id, terminal_id, seq FROM events WHERE event_id IN {in}"
-                             " ORDER BY terminal_id, seq", [ev.event_id for ev in events])
-    mine = {(ev.event_id, ev.terminal_id, ev.seq) for ev in events}
-    for event_id, terminal_id, seq in taken:
-        if (event_id, terminal_id, int(seq)) not in mine:
+                             " ORDER BY terminal_id, seq", [event_id for event_id, _, _ in events])
+    mine = {(event_id, terminal_id, seq) for event_id, seq, _ in events}
+    for event_id, holder, seq in taken:
+        if (event_id, holder, int(seq)) not in mine:
             return conflict("event_conflict", f"event_id {event_id} is already stored as seq {seq} of terminal"
-                            f" {terminal_id}")
+                            f" {holder}")
     return conflict("event_conflict", "an event of this batch is already stored with another event_id or seq")

@@ -20,46 +20,27 @@ workers has started.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-import queue
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from datetime import datetime
-from typing import Any
 
 from sync.headoffice import feed, projector, pull
 from sync.headoffice.db import Database
+from sync.headoffice.helper_pool import HelperPool
 
 log = logging.getLogger("pos-headoffice")
 
 AHEAD = 2  # pages built ahead of each request
 MAX_AGE_S = 30.0
 WAIT_S = 30.0  # at most, for a page being built ahead
-READY_S = 60.0
 
 _db: Database | None = None  # a worker's own connection
 
 
-def _open(url: str, parent: int, started: Any) -> None:
-    """A worker's start: its connection, and a watch that ends it with the server (a server killed
-    outright leaves its workers waiting for work that never comes); then it says it is ready."""
+def _open(url: str) -> None:
     global _db
     _db = Database(url)
-    started.put(os.getpid())
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _ready() -> bool:
-    return _db is not None
 
 
 def _build(terminal_id: str, cursor: int, limit: int, now: datetime) -> tuple[bytes, int]:
@@ -72,45 +53,17 @@ class PagesAhead:
 
     def __init__(self, db: Database, workers: int = 2) -> None:
         self._db = db
-        self._workers = workers
-        self._pool: ProcessPoolExecutor | None = None
+        self.pool = HelperPool("pull page workers", workers, _open, (db.url,))
         self._lock = threading.Lock()
         self._ahead: dict[tuple[str, int, int], tuple[Future[tuple[bytes, int]], float]] = {}
-        self._started: Any = None  # workers say they are ready here
-        self._stopped = False
 
     def start(self) -> None:
-        """Start the workers and wait (at most READY_S) until each has imported the page code and
-        connected: a server answers once it is ready, not while its helpers still load."""
-        pool = self._pool_now()
-        if pool is None:
-            return
-        for _ in range(self._workers):
-            pool.submit(_ready)  # a pool starts a worker for a task no idle worker takes
-        try:
-            for _ in range(self._workers):
-                self._started.get(timeout=READY_S)
-        except queue.Empty:
-            log.warning("pull page workers not ready after %s s", READY_S)
-
-    def _pool_now(self) -> ProcessPoolExecutor | None:
-        with self._lock:
-            if self._stopped:
-                return None
-            if self._pool is None:
-                ctx = multiprocessing.get_context("spawn")
-                self._started = ctx.Queue()
-                self._pool = ProcessPoolExecutor(self._workers, mp_context=ctx, initializer=_open,
-                                                 initargs=(self._db.url, os.getpid(), self._started))
-            return self._pool
+        self.pool.start()
 
     def stop(self) -> None:
+        self.pool.stop()
         with self._lock:
-            self._stopped = True
-            pool, self._pool = self._pool, None
             self._ahead.clear()
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
 
     def changes(self, terminal_id: str, cursor: int, limit: int, now: datetime) -> bytes:
         """GET /v1/changes, as pull.changes answers it."""
@@ -132,9 +85,7 @@ class PagesAhead:
               now: datetime) -> Future[tuple[bytes, int]] | None:
         """Take this request's page if it was built ahead; keep (or start) the builds of the pages
         at `starts` for this terminal, and drop its others."""
-        pool = self._pool_now()
         clock = time.monotonic()
-        broken = None
         with self._lock:
             mine = {k: v for k, v in self._ahead.items() if k[0] == terminal_id}
             for k in mine:
@@ -145,19 +96,10 @@ class PagesAhead:
                 kept = mine.pop(key, None)
                 if kept is not None and clock - kept[1] <= MAX_AGE_S:
                     self._ahead[key] = kept
-                elif pool is not None:
-                    try:
-                        self._ahead[key] = (pool.submit(_build, terminal_id, start, limit, now), clock)
-                    except BrokenProcessPool:  # a worker died: a new pool next time; pages are built here meanwhile
-                        broken, pool = pool, None
-                        if self._pool is broken:
-                            self._pool = None
-                        self._ahead.clear()
+                elif (future := self.pool.submit(_build, terminal_id, start, limit, now)) is not None:
+                    self._ahead[key] = (future, clock)
             for dropped, _ in mine.values():
                 dropped.cancel()
-        if broken is not None:
-            log.warning("a pull page worker died; starting them again")
-            broken.shutdown(wait=False, cancel_futures=True)
         if taken is None or clock - taken[1] > MAX_AGE_S:
             return None
         return taken[0]

@@ -14,6 +14,16 @@ class Refused(Exception):
         self.reason = reason
         self.extra: dict[str, Any] = {}  # more Problem fields (acked_seq of a seq gap)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (a push worker process raises it, the server answers it)."""
+        return (_refused, (self.status, self.code, self.reason, self.extra))
+
+
+def _refused(status: int, code: str, reason: str, extra: dict[str, Any]) -> Refused:
+    refused = Refused(status, code, reason)
+    refused.extra.update(extra)
+    return refused
+
 
 def unauthorized(code: str, reason: str) -> Refused:
     return Refused(401, code, reason)

@@ -14,7 +14,8 @@ from sync.headoffice import projector
 from sync.headoffice.db import Database
 
 
-PULL_WORKERS = 2  # `serve`'s default
+PULL_WORKERS = 2  # `serve`'s defaults
+PUSH_WORKERS = 2
 
 
 def _children(pid: int) -> list[int]:
@@ -58,9 +59,9 @@ def test_pushed_events_are_applied_without_a_pull(fresh_db_url, tmp_path):
             assert tx.scalar("SELECT COUNT(*) AS n FROM spends WHERE member_id = ?", (member,)) == 20
         helpers = _children(server.proc.pid)
         spawned = [p for p in helpers if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
-        # the projector process and the pull page workers (pages_ahead.py); besides them,
-        # multiprocessing's resource tracker
-        assert len(spawned) == 1 + PULL_WORKERS
+        # the projector process, the pull page workers (pages_ahead.py) and the push workers
+        # (push_workers.py); besides them, multiprocessing's resource tracker
+        assert len(spawned) == 1 + PULL_WORKERS + PUSH_WORKERS
     finally:
         server.stop()
         db.close()
@@ -94,15 +95,16 @@ def _has_open(pid: int, path: Path) -> bool:
 
 def test_a_server_answers_once_its_helpers_are_ready(tmp_path):
     """Health answers only after the projector process and the pull page workers have loaded and
-    opened the database (a server that answered at once had them still loading beside its first
-    pushes)."""
+    opened the database, and the push workers have started (a server that answered at once had
+    them still loading beside its first pushes)."""
     db_path = (tmp_path / "ho.db").resolve()
     server = HeadOffice(str(db_path), tmp_path)  # returns at the first answer to /v1/health
     try:
         spawned = [p for p in _children(server.proc.pid)
                    if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
-        assert len(spawned) == 1 + PULL_WORKERS
-        assert all(_has_open(p, db_path) for p in spawned)
+        assert len(spawned) == 1 + PULL_WORKERS + PUSH_WORKERS
+        # the push workers need no database; they are waited for as the page workers are (helper_pool.py)
+        assert len([p for p in spawned if _has_open(p, db_path)]) == 1 + PULL_WORKERS
     finally:
         server.stop()
 

@@ -123,7 +123,7 @@ def test_a_worker_that_dies_costs_no_pull(ho):
     pages = pages_ahead.PagesAhead(ho.db, 2)
     try:
         pages.start()
-        for pid in list(pages._pool._processes):  # killed outright (out of memory, say)
+        for pid in [p.pid for p in pages.pool.processes()]:  # killed outright (out of memory, say)
             os.kill(pid, signal.SIGKILL)
         time.sleep(0.5)
         cursor, served = start, []
@@ -136,6 +136,6 @@ def test_a_worker_that_dies_costs_no_pull(ho):
                 break
             cursor = doc["cursor"]
         assert served == [5, 5, 5, 5, 3]
-        assert pages._pool is not None and all(p.is_alive() for p in pages._pool._processes.values())
+        assert pages.pool.processes() and all(p.is_alive() for p in pages.pool.processes())
     finally:
         pages.stop()
