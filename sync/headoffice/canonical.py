@@ -57,16 +57,18 @@ def has_float(value: Any) -> bool:
     return False
 
 
+_ANY = msgspec.json.Decoder(float_hook=float).decode  # numbers as json.loads reads them (see _typed)
+
+
 def stored(text: str | bytes) -> Any:
-    """A stored payload (canonical JSON) as json.loads reads it, by orjson where that reads the very
-    same: orjson reads integers beyond 64 bits as floats and refuses what json takes beyond JSON
-    (NaN, which the standard library writes for a payload that held one), so a payload with a float
-    in it, or one orjson refuses, is read by json."""
+    """A stored payload (canonical JSON) as json.loads reads it, by msgspec, which reads the very
+    same (integers of any size; floats, given to float() as json.loads does) and refuses what
+    json takes beyond JSON (NaN, which the standard library writes for a payload that held one):
+    that is read by json."""
     try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
+        return _ANY(text)
+    except msgspec.DecodeError:
         return json.loads(text)
-    return json.loads(text) if has_float(value) else value
 
 
 def has_nul(value: Any) -> bool:

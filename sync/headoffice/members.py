@@ -11,7 +11,6 @@ that arrives later, counts for the canonical member (reads take the whole group)
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from typing import Any, Sequence
@@ -251,7 +250,7 @@ def recompute_profile(tx: Any, canonical: str, batch: Batch) -> str:
     status, reason, erased = "active", None, False
     consent: tuple[bool, str] | None = None
     for r in rows:
-        p = json.loads(r["payload"])
+        p = stored(r["payload"])
         if r["kind"] == "member_registered":  # a merged registration only fills blanks: the earliest stands
             erased = erased or p.get("erased") is True
             for f in PROFILE_FIELDS:

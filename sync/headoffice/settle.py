@@ -8,12 +8,12 @@ the same (sorted) member order, so conflicts are recorded in the same order.
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any, Iterable
 
 from sync.headoffice import conflicts, feed, ledger, members, rulesdb, tiering
 from sync.headoffice.batch import Batch
+from sync.headoffice.canonical import stored
 from sync.headoffice.timekeys import parse
 
 OVERDRAFT_WINDOW = timedelta(hours=24)  # the redemptions shown beside an overdraft
@@ -68,16 +68,20 @@ def points_overdrafts(tx: Any, canonicals: list[str], upto: int) -> None:
     if not canonicals:
         return
     found: list[tuple[Any, ...]] = []
-    for canonical, rows in _ledgers(tx, canonicals, ledger.POINT_KINDS, upto).items():
+    group_of = members.groups(tx, canonicals)
+    with tx.by_index():  # PostgreSQL: by events_member, not a scan of all events (db.py)
+        ledgers = ledger.tuples_of(tx, group_of, ledger.POINT_KINDS, upto)
+    for canonical, rows in ledgers.items():
         found.extend(_points_overdraft(canonical, rows))
     tx.many(conflicts.INSERT, found)
 
 
-def _points_overdraft(canonical: str, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+def _points_overdraft(canonical: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Every redemption that took more than the balance at its time (in head office's order) is a
     'points_overdraft': both tills' redemptions stand, the balance goes negative. (Recorded once per
-    redemption: those found at an earlier batch are found again and their rows do nothing.)"""
-    walked = ledger.walk(canonical, rows)
+    redemption: those found at an earlier batch are found again and their rows do nothing.)
+    rows: ledger.tuples_of()'s."""
+    walked = ledger.walk_tuples(canonical, rows)
     return [conflicts.row("points_overdraft", r["event_id"], canonical, {
         "redemption": {k: r[k] for k in ("event_id", "terminal_id", "seq", "occurred_at", "points")},
         "balance_before": before,
@@ -100,7 +104,7 @@ def _stored_value_overdraft(canonical: str, rows: list[dict[str, Any]]) -> list[
     seen: list[dict[str, Any]] = []
     out: list[tuple[Any, ...]] = []
     for row in rows:
-        amount = int(json.loads(row["payload"])["amount_fen"])
+        amount = int(stored(row["payload"])["amount_fen"])
         if row["kind"] in ledger.SV_CREDITS:  # a top-up, or a refund of a sale paid by stored value
             balance += amount
             continue
