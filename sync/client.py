@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, ValidationError
 
 from sync import protocol
+from sync.gc_pause import gc_paused
 from terminal.cards import DeviceKey
 from terminal.errors import PosError
 from terminal.services import replica
@@ -283,7 +284,8 @@ class SyncClient:
                     ahead = fetcher.submit(self._page, reply.cursor)
                 for q in reply.quarantined:
                     log.warning("head office quarantined event seq %s: %s", q.seq, q.reason)
-                skipped = replica.apply_page(t, changes, reply.cursor)
+                with gc_paused():
+                    skipped = replica.apply_page(t, changes, reply.cursor)
                 for s in skipped:
                     log.warning("skipped change %s (%s): %s %s", s["id"], s["kind"], s["code"], s["message"])
                 applied += len(changes) - len(skipped)

@@ -35,6 +35,7 @@ from typing import Any, Callable
 
 import msgspec
 
+from sync.gc_pause import gc_paused
 from sync.headoffice import feed, members, settle
 from sync.headoffice.apply import apply_batch
 from sync.headoffice.batch import Batch, Stored
@@ -85,7 +86,7 @@ def _sale(text: str) -> dict[str, Any]:
 
 def project_chunk(db: Database, now: datetime | None = None, limit: int = CHUNK) -> int:
     """Apply up to `limit` events after the cursor in one transaction; how many were applied."""
-    with db.write(only="main") as tx:
+    with gc_paused(), db.write(only="main") as tx:
         tx.plan_for_lookups()  # PostgreSQL: index lookups for the chunk's thousands of keys (db.py)
         last = applied_upto(tx)
         rows = tx.tuples(f"SELECT {_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?", (last, limit))

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from sync.gc_pause import gc_paused
 from sync.headoffice import feed, members, projector, rulesdb, snapshot
 from sync.headoffice.db import Database
 
@@ -70,10 +71,10 @@ def page(tx: Any, terminal_id: str, cursor: int, limit: int, now: datetime) -> d
 def built(db: Database, terminal_id: str, cursor: int, limit: int, now: datetime) -> tuple[bytes, int]:
     """One page as JSON, in a read transaction of its own, and the projector's cursor it was built
     at (every event through that id is in it)."""
-    with db.read() as tx:
+    with gc_paused(), db.read() as tx:
         doc = page(tx, terminal_id, cursor, limit, now)
         upto = projector.applied_upto(tx)
-    return orjson.dumps(doc, option=_JSON), upto
+        return orjson.dumps(doc, option=_JSON), upto
 
 
 def changes(db: Database, terminal_id: str, cursor: int, limit: int, now: datetime) -> bytes:
