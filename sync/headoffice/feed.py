@@ -28,9 +28,14 @@ def append_many(tx: Any, kind: str, keys: Iterable[str]) -> None:
     tx.insert_rows("feed", ("kind", "key", "created_at"), [(kind, k, now) for k in sorted(set(keys))])
 
 
-# each (kind, key) changed after a cursor, with its latest change, in that order
-_DISTINCT = ("SELECT kind, key, MAX(id) AS last_id FROM feed WHERE id > ? GROUP BY kind, key"
-             " ORDER BY last_id LIMIT ?")
+# each (kind, key) changed after a cursor, with its latest change, in that order: the rows after
+# the cursor that no later row of their key follows, read in id order up to the limit (each probe
+# by feed_kind_key), so a page reads about its own rows. (MAX(id) ... GROUP BY kind, key, the same
+# rows, aggregated everything after the cursor for every page: a catch-up's pull read the rest of
+# the feed once per page.)
+_DISTINCT = ("SELECT f.kind, f.key, f.id AS last_id FROM feed f WHERE f.id > ? AND NOT EXISTS"
+             " (SELECT 1 FROM feed g WHERE g.kind = f.kind AND g.key = f.key AND g.id > f.id)"
+             " ORDER BY f.id LIMIT ?")
 
 
 def after(tx: Any, cursor: int, limit: int) -> tuple[list[dict[str, Any]], bool]:

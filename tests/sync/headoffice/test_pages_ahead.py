@@ -139,3 +139,27 @@ def test_a_worker_that_dies_costs_no_pull(ho):
         assert pages.pool.processes() and all(p.is_alive() for p in pages.pool.processes())
     finally:
         pages.stop()
+
+
+@settings(max_examples=60, deadline=None)
+@given(keys=st.lists(st.tuples(st.sampled_from(["member", "rules"]), st.integers(0, 12)), max_size=50),
+       cursor=st.integers(0, 55), limit=st.integers(1, 9))
+def test_a_page_holds_each_key_changed_after_the_cursor_once_at_its_latest_change(keys, cursor, limit):
+    with tempfile.TemporaryDirectory() as folder:
+        db = Database(str(Path(folder) / "ho.db"))
+        try:
+            with db.write() as tx:
+                first = feed.head(tx)
+                for kind, k in keys:
+                    feed.append(tx, kind, f"k{k}")
+            with db.read() as tx:
+                at = first + cursor
+                latest: dict[tuple[str, str], int] = {}
+                for r in tx.all("SELECT id, kind, key FROM feed WHERE id > ? ORDER BY id", (at,)):
+                    latest[(r["kind"], r["key"])] = int(r["id"])
+                want = sorted(((i, kind, k) for (kind, k), i in latest.items()))
+                rows, more = feed.after(tx, at, limit)
+                assert [(int(r["last_id"]), r["kind"], r["key"]) for r in rows] == want[:limit]
+                assert more == (len(want) > limit)
+        finally:
+            db.close()
