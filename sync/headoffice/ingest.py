@@ -8,6 +8,9 @@ table the projector writes: on SQLite they are in a file of their own (db.write(
 on PostgreSQL pushes take a lock of their own (PUSH_LOCK), so the projector's work never waits on
 them nor they on it. Either way one push at a time stores events, so events.id follows commit
 order, which is the order the projector applies them in.
+
+A push is two steps: prepare() reads and checks the body and makes the rows, with no database (in a
+push worker process while tills push at once: push_workers.py); store() is the transaction.
 """
 
 from __future__ import annotations
