@@ -70,7 +70,6 @@ class Prepared:
     (EVENT_COLUMNS), ready to store. Plain data: a push worker process (push_workers.py) makes it
     and the server stores it."""
 
-    terminal_id: str
     rows: list[tuple[Any, ...]]
 
     @property
@@ -97,7 +96,7 @@ def prepare(terminal_id: str, body: bytes, now: datetime) -> Prepared:
     times = occurred_at_texts(events)
     texts = texts_and_hashes(events, floats, times)
     received = text(now)
-    return Prepared(terminal_id, [
+    return Prepared([
         (ev.event_id, ev.terminal_id, ev.seq, ev.kind, *text_and_key(dumped, ev.occurred_at), ev.member_id,
          ev.staff_id, payload, digest, "stored", None, received)
         for ev, (payload, digest), dumped in zip(events, texts, times)])
@@ -118,7 +117,7 @@ def store(db: Database, who: auth.Authenticated, prepared: Prepared, now: dateti
             if events[0][1] > acked + 1:
                 raise seq_gap(acked, events[0][1])
             rows = _resent(tx, who.terminal_id, events, acked)
-            if len(rows) < len(events):  # an event_id held by another event breaks the unique index
+            if len(rows) < len(events):
                 tx.insert_rows("events", EVENT_COLUMNS, prepared.rows[len(rows):])
             new_acked = max(acked, events[-1][1])
             tx.execute("INSERT INTO acks(terminal_id, acked_seq, last_seen_at) VALUES (?, ?, ?) ON CONFLICT"
@@ -130,7 +129,8 @@ def store(db: Database, who: auth.Authenticated, prepared: Prepared, now: dateti
     return Pushed(new_acked, rows)
 
 
-def _resent(tx: Any, terminal_id: str, events: list[tuple[str, int, str]], acked: int) -> list[tuple[str, int, str, str | None]]:
+def _resent(tx: Any, terminal_id: str, events: list[tuple[str, int, str]],
+            acked: int) -> list[tuple[str, int, str, str | None]]:
     """The batch's events head office holds already (seq <= acked): each must be the same event,
     same body (409 otherwise); they are 'duplicate', with the quarantine reason if there is one."""
     if events[0][1] > acked:
