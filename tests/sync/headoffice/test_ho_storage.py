@@ -6,9 +6,11 @@ import threading
 import time
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from sync.headoffice import feed, schema
-from sync.headoffice.db import ENV_DB, Database, default_url
+from sync.headoffice.db import ENV_DB, Database, default_url, text_array
 
 
 def test_migrations_apply_once_and_seed_the_default_rules(fresh_db_url):
@@ -115,3 +117,45 @@ def test_postgres_dropped_pooled_connections_are_replaced(pg_cluster):
     with db.read() as tx:
         assert tx.scalar("SELECT COUNT(*) AS n FROM feed WHERE key = 'after-restart'") == 1
     db.close()
+
+
+# keys of every shape: plain ids, and what an array literal must quote or cannot hold unquoted
+_KEYS = st.one_of(
+    st.uuids().map(str),
+    st.sampled_from(["NULL", "null", "", " ", "a,b", "{x}", 'say "hi"', "back\\slash", "张三", "+8613800138000",
+                     "tab\there", "2026-11-22T10:00:00+08:00"]),
+    st.text(st.characters(blacklist_characters="\x00"), max_size=8))  # PostgreSQL text holds no NUL
+
+
+def test_text_array_literal_is_used_only_for_plain_items():
+    assert text_array(["a1", "b-2", "+86138", "2026-11-22T10:00:00+08:00", "张三"]) == \
+        "{a1,b-2,+86138,2026-11-22T10:00:00+08:00,张三}"
+    for awkward in (["a", None], ["a", ""], ["a,b"], ["NULL"], ["x", "null"], ['q"'], ["a b"], ["{a}"], ["\\"], [],
+                    [1, 2]):
+        assert text_array(awkward) is None, awkward
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stored=st.lists(_KEYS, max_size=12, unique=True), asked=st.lists(_KEYS, max_size=12))
+@example(stored=["NULL", "a"], asked=["NULL", "a"])  # an unquoted NULL in a literal is no string
+@example(stored=["a", "b", "a,b"], asked=["a,b"])  # nor is one item holding a comma
+def test_lookups_by_a_list_of_keys_find_exactly_those_rows(fresh_db_url, stored, asked):
+    """all_in / tuples_in / update_rows (PostgreSQL: one array parameter, a text[] literal when the
+    keys allow one) find the rows whose key is in the list, whatever the keys hold."""
+    db = Database(fresh_db_url)
+    try:
+        with db.write() as tx:
+            tx.execute("DELETE FROM feed")
+            tx.many("INSERT INTO feed(kind, key, created_at) VALUES (?, ?, ?)", [("probe", k, "t") for k in stored])
+        with db.read() as tx:
+            found = tx.all_in("SELECT key FROM feed WHERE kind = 'probe' AND key IN {in}", asked)
+            found_tuples = tx.tuples_in("SELECT key FROM feed WHERE kind = 'probe' AND key IN {in}", asked)
+        assert sorted(r["key"] for r in found) == sorted(k for k in stored if k in set(asked))
+        assert sorted(r[0] for r in found_tuples) == sorted(k for k in stored if k in set(asked))
+        with db.write() as tx:
+            tx.update_rows("feed", "key", ["created_at"], [(f"at {k}", k) for k in asked])
+        with db.read() as tx:
+            rows = {r["key"]: r["created_at"] for r in tx.all("SELECT key, created_at FROM feed WHERE kind = 'probe'")}
+        assert rows == {k: (f"at {k}" if k in set(asked) else "t") for k in stored}
+    finally:
+        db.close()
