@@ -262,8 +262,9 @@ class SyncClient:
         path = f"/v1/changes?cursor={cursor}&limit={PULL_LIMIT}"
         _, raw = self._exchange("GET", path, None, None)
         try:
-            doc = orjson.loads(raw)
-            return protocol.PullPage.model_validate(doc), doc["changes"]
+            with gc_paused():  # a page of member snapshots: thousands of objects (gc_pause.py)
+                doc = orjson.loads(raw)
+                return protocol.PullPage.model_validate(doc), doc["changes"]
         except (orjson.JSONDecodeError, ValidationError, TypeError) as exc:
             raise PosError("headoffice_bad_reply", detail=f"{path}: {str(exc)[:200]}") from None
 

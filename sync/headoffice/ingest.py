@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from sync import protocol
+from sync.gc_pause import gc_paused
 from sync.headoffice import auth
 from sync.headoffice.canonical import (body_hash, canonical_json, describe, occurred_at_texts, parse, read,
                                        texts_and_hashes)
@@ -82,6 +83,11 @@ def prepare(terminal_id: str, body: bytes, now: datetime) -> Prepared:
     """Everything a push checks before its transaction: the body is the schema (422, 413), the
     events are the signing terminal's (403), contiguous and each once (409); and their canonical
     payloads, body hashes and rows."""
+    with gc_paused():  # thousands of parsed events, freed by reference counting (gc_pause.py)
+        return _prepare(terminal_id, body, now)
+
+
+def _prepare(terminal_id: str, body: bytes, now: datetime) -> Prepared:
     req, floats = read(body)
     events = req.events
     for ev in events:
@@ -111,7 +117,7 @@ def store(db: Database, who: auth.Authenticated, prepared: Prepared, now: dateti
     same event), the fresh ones stored, the acked seq; answered after commit."""
     events = prepared.events
     try:
-        with db.write(lock=PUSH_LOCK, only="ingest") as tx:
+        with gc_paused(), db.write(lock=PUSH_LOCK, only="ingest") as tx:
             auth.record_nonce(tx, who, now)
             acked = int(tx.scalar("SELECT acked_seq FROM acks WHERE terminal_id = ?", (who.terminal_id,)) or 0)
             if events[0][1] > acked + 1:
