@@ -78,7 +78,6 @@ _INTRANS = 2  # psycopg.pq.TransactionStatus.INTRANS: in a transaction block, no
 
 # an array literal's elements that need no quotes: no whitespace, braces, commas, quotes or backslashes
 _PLAIN_ITEMS = re.compile(r'[^\s{},"\\]+(?:,[^\s{},"\\]+)*')
-_NULL_ITEM = re.compile(r"(?:^|,)null(?:,|$)", re.IGNORECASE)
 
 
 def text_array(values: Sequence[Any]) -> str | None:
@@ -90,8 +89,8 @@ def text_array(values: Sequence[Any]) -> str | None:
         joined = ",".join(values)
     except TypeError:  # a value that is not a str (None, a number)
         return None
-    if (not values or joined.count(",") != len(values) - 1 or not _PLAIN_ITEMS.fullmatch(joined)
-            or _NULL_ITEM.search(joined)):
+    if (not values or joined.count(",") != len(values) - 1 or "null" in joined.lower()  # NULL: no string
+            or not _PLAIN_ITEMS.fullmatch(joined)):
         return None
     return "{" + joined + "}"
 
