@@ -26,8 +26,14 @@ log = logging.getLogger("pos-headoffice")
 READY_S = 60.0
 
 
-def _start(parent: int, started: Any, setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
-    """A worker's start: its setup, a watch that ends it with the server, then it says it is ready."""
+def _start(parent: int, started: Any, setup: Callable[..., None] | None, args: tuple[Any, ...], nice: int) -> None:
+    """A worker's start: its priority, its setup, a watch that ends it with the server, then it
+    says it is ready."""
+    if nice:
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
     if setup is not None:
         setup(*args)
     started.put(os.getpid())
@@ -45,11 +51,13 @@ def _ready() -> bool:
 
 
 class HelperPool:
-    """`workers` spawned processes, each set up by `setup(*args)` (a module-level function)."""
+    """`workers` spawned processes, each set up by `setup(*args)` (a module-level function), at
+    `nice` below the server's scheduling priority."""
 
     def __init__(self, name: str, workers: int, setup: Callable[..., None] | None = None,
-                 args: tuple[Any, ...] = ()) -> None:
+                 args: tuple[Any, ...] = (), *, nice: int = 0) -> None:
         self.name = name
+        self.nice = nice
         self.workers = workers
         self._setup = setup
         self._args = args
@@ -78,7 +86,7 @@ class HelperPool:
                 ctx = multiprocessing.get_context("spawn")
                 self._started = ctx.Queue()
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_start,
-                                                 initargs=(os.getpid(), self._started, self._setup, self._args))
+                                                 initargs=(os.getpid(), self._started, self._setup, self._args, self.nice))
             return self._pool
 
     def processes(self) -> list[Any]:

@@ -9,10 +9,10 @@ waited. Here, when a page is asked for, the feed says where the next AHEAD pages
 being built.
 
 A page built ahead is served only to the terminal it was built for, for exactly the cursor and
-limit it asks, once, within MAX_AGE_S, and only if it was built at the projector's cursor as it
-stands after this request's own catch-up (projector.catch_up): so a reply holds every event
-stored before the request, as one built then would. Otherwise, or if its worker failed, the
-page is built here, in the request. The pages are the same either way. A worker that dies
+limit it asks, once, within MAX_AGE_S, and only if it may answer this request (pull.Built.answers:
+a page that says `more`, or a last page built with every event stored before the request
+applied), as pull.changes decides for a page it builds. Otherwise, or if its worker failed, the
+page is built here, in the request, as pull.changes builds it. A worker that dies
 (killed, out of memory) costs no pull: the pages are built in the requests until a new set of
 workers has started.
 """
@@ -32,6 +32,8 @@ from sync.headoffice.helper_pool import HelperPool
 log = logging.getLogger("pos-headoffice")
 
 AHEAD = 2  # pages built ahead of each request
+NICE = 10  # the workers' priority below the server's: pages built ahead are speculative, and the
+# projector, whose work a terminal's last page waits for, goes first (projector_process.py)
 MAX_AGE_S = 30.0
 WAIT_S = 30.0  # at most, for a page being built ahead
 
@@ -43,7 +45,7 @@ def _open(url: str) -> None:
     _db = Database(url)
 
 
-def _build(terminal_id: str, cursor: int, limit: int, now: datetime) -> tuple[bytes, int]:
+def _build(terminal_id: str, cursor: int, limit: int, now: datetime) -> pull.Built:
     assert _db is not None
     return pull.built(_db, terminal_id, cursor, limit, now)
 
@@ -53,9 +55,9 @@ class PagesAhead:
 
     def __init__(self, db: Database, workers: int = 2) -> None:
         self._db = db
-        self.pool = HelperPool("pull page workers", workers, _open, (db.url,))
+        self.pool = HelperPool("pull page workers", workers, _open, (db.url,), nice=NICE)
         self._lock = threading.Lock()
-        self._ahead: dict[tuple[str, int, int], tuple[Future[tuple[bytes, int]], float]] = {}
+        self._ahead: dict[tuple[str, int, int], tuple[Future[pull.Built], float]] = {}
 
     def start(self) -> None:
         self.pool.start()
@@ -67,22 +69,21 @@ class PagesAhead:
 
     def changes(self, terminal_id: str, cursor: int, limit: int, now: datetime) -> bytes:
         """GET /v1/changes, as pull.changes answers it."""
-        projector.catch_up(self._db, now)
         with self._db.read() as tx:
-            upto = projector.applied_upto(tx)
+            stored = projector.stored_upto(tx)
             starts = feed.bounds(tx, cursor, limit, AHEAD)
         ready = self._plan(terminal_id, cursor, limit, starts, now)
         if ready is not None:
             try:
-                body, built_upto = ready.result(timeout=WAIT_S)
-                if built_upto == upto:
-                    return body
+                page = ready.result(timeout=WAIT_S)
+                if page.answers(stored):
+                    return page.body
             except Exception:  # a worker that died, failed or is stuck: the page is built here
                 log.exception("a pull page built ahead failed")
-        return pull.built(self._db, terminal_id, cursor, limit, now)[0]
+        return pull.changes(self._db, terminal_id, cursor, limit, now)
 
     def _plan(self, terminal_id: str, cursor: int, limit: int, starts: list[int],
-              now: datetime) -> Future[tuple[bytes, int]] | None:
+              now: datetime) -> Future[pull.Built] | None:
         """Take this request's page if it was built ahead; keep (or start) the builds of the pages
         at `starts` for this terminal, and drop its others."""
         clock = time.monotonic()

@@ -58,12 +58,17 @@ def applied_upto(tx: Any) -> int:
     return int(tx.scalar("SELECT last_id FROM projector") or 0)
 
 
+def stored_upto(tx: Any) -> int:
+    """The largest stored event id (one cheap read: the primary key's last entry. "id > ? LIMIT 1"
+    was planned by PostgreSQL, once prepared, as a scan of the table from its start: 40 ms and
+    more on a large events table, before every pull page)."""
+    return int(tx.scalar("SELECT COALESCE(MAX(id), 0) AS n FROM events") or 0)
+
+
 def behind(db: Database) -> bool:
-    """Whether any stored event waits to be applied (one cheap read: the largest id is the primary
-    key's last entry. "id > ? LIMIT 1" was planned by PostgreSQL, once prepared, as a scan of the
-    table from its start: 40 ms and more on a large events table, before every pull page)."""
+    """Whether any stored event waits to be applied."""
     with db.read() as tx:
-        return int(tx.scalar("SELECT COALESCE(MAX(id), 0) AS n FROM events") or 0) > applied_upto(tx)
+        return stored_upto(tx) > applied_upto(tx)
 
 
 class _SaleFields(msgspec.Struct):

@@ -2,9 +2,13 @@
 
 In the server's process the projector shares one interpreter with the pushes it follows, so it
 waits for them to pause (projector.Background). In a process of its own it runs beside them on
-another core: whenever events wait, in chunks of CHUNK events, at a lower scheduling priority
-(NICE), and waiting between chunks while several pushes are in flight (a server that busy keeps
-the CPU first; one till catching up leaves room). The work and its guarantees are projector.py's:
+another core: whenever events wait, in chunks of CHUNK events, waiting between chunks while
+several pushes are in flight (a server that busy keeps the CPU first; one till catching up leaves
+room). It runs at the server's priority: it is the one chain of work a catching-up terminal's
+last pull page waits for, while the pull page workers, which build pages speculatively beside
+it, run below (pages_ahead.NICE). At a lower priority than theirs it was starved while the
+terminal pulled the pages of what it had applied (pull.py), and the last page waited for it the
+longer. The work and its guarantees are projector.py's:
 each chunk is one write transaction that moves the cursor, so an event is applied exactly once
 whoever applies it (this process, or a pull catching up first in the server's).
 
@@ -33,7 +37,6 @@ log = logging.getLogger("pos-headoffice")
 POLL_S = 1.0
 READY_S = 60.0
 RESTART_S = 5.0
-NICE = 10
 BUSY = 2  # pushes in flight at which the projector waits
 MAX_YIELD_S = 30.0
 CHUNK = {"sqlite": 5_000, "postgresql": 5_000}
@@ -55,11 +58,7 @@ def _yield_to_pushes(pushing: Any, flags: Any) -> None:
         time.sleep(0.01)
 
 
-def _run(url: str, flags: Any, pushing: Any, parent: int, nice: int) -> None:
-    try:
-        os.nice(nice)
-    except OSError:
-        pass
+def _run(url: str, flags: Any, pushing: Any, parent: int) -> None:
     from sync.headoffice.db import Database
 
     db = Database(url)
@@ -85,11 +84,10 @@ def _run(url: str, flags: Any, pushing: Any, parent: int, nice: int) -> None:
 class Process:
     """projector.Background's interface (start, stop, poke, pushing) over a child process."""
 
-    def __init__(self, url: str, nice: int = NICE) -> None:
+    def __init__(self, url: str) -> None:
         ctx = multiprocessing.get_context("spawn")
         self._ctx = ctx
         self._url = url
-        self._nice = nice
         self._flags = ctx.RawArray("q", 3)  # WAKE (pokes so far), STOP, READY (the pid, once ready)
         self._pushing = ctx.Value("i", 0)  # the server's pushes in flight
         self._proc: Any = None
@@ -108,7 +106,7 @@ class Process:
 
     def _spawn(self) -> Any:
         self._proc = self._ctx.Process(target=_run, name="ho-projector", daemon=True,
-                                       args=(self._url, self._flags, self._pushing, os.getpid(), self._nice))
+                                       args=(self._url, self._flags, self._pushing, os.getpid()))
         self._proc.start()
         return self._proc
 

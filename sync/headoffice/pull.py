@@ -1,6 +1,16 @@
-"""What a pull returns (protocol.PullResponse): the projector catches up first, then one read
-transaction builds the snapshots of every (kind, key) changed after the cursor, serialized in one
-call (the snapshots are built as plain data: snapshot.docs).
+"""What a pull returns (protocol.PullResponse): one read transaction builds the snapshots of every
+(kind, key) changed after the cursor, serialized in one call (the snapshots are built as plain
+data: snapshot.docs).
+
+A page is built from what the projector has applied. While stored events still wait for it, a
+full page says `more` (ask again), even at the feed's end; a page that is not full, the last one,
+is answered only once every event stored before its request is applied (pull.changes applies
+them first if it must), so a pull that ends has seen them all, as if the projector had caught up
+before its first page. A terminal catching up after a long time offline so gets the pages of what
+is applied while head office applies the rest of its events, instead of after (a member changed
+again later comes again on a later page, at its latest: the feed's rule); near the feed's head a
+pull waits for the projector as before, so pushes that keep coming do not keep it going with
+small pages. The terminal lays its own events not yet in a snapshot on top (includes_seq).
 
 `includes_seq` is the requesting terminal's projected seq, read in the same transaction as the
 projections: the snapshot holds exactly its events through that seq."""
@@ -8,7 +18,7 @@ projections: the snapshot holds exactly its events through that seq."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -35,8 +45,9 @@ def _quarantined(tx: Any, terminal_id: str, event_ids: list[str]) -> list[dict[s
             for r in sorted(rows, key=lambda r: int(r["seq"]))]
 
 
-def page(tx: Any, terminal_id: str, cursor: int, limit: int, now: datetime) -> dict[str, Any]:
-    """The PullResponse document for one page, inside the caller's read transaction."""
+def page(tx: Any, terminal_id: str, cursor: int, limit: int, now: datetime, waiting: bool = False) -> dict[str, Any]:
+    """The PullResponse document for one page, inside the caller's read transaction. `waiting`:
+    stored events wait for the projector (a full page then says `more`)."""
     includes = int(tx.scalar("SELECT seq FROM projected_seqs WHERE terminal_id = ?", (terminal_id,)) or 0)
     rows, more = feed.after(tx, cursor, limit)
     resolved = members.resolve_many(tx, [r["key"] for r in rows if r["kind"] == "member"])
@@ -64,20 +75,48 @@ def page(tx: Any, terminal_id: str, cursor: int, limit: int, now: datetime) -> d
             out.append({"id": change_id, "kind": "rules", "member": None, "terminal_key": None,
                         "rules": {"version": version, "toml": toml}})
     quarantined = _quarantined(tx, terminal_id, [k for _, kind, k in picked if kind == "quarantine"])
-    return {"cursor": int(rows[-1]["last_id"]) if rows else cursor, "more": more, "changes": out,
-            "quarantined": quarantined}
+    return {"cursor": int(rows[-1]["last_id"]) if rows else cursor, "more": more or (waiting and len(rows) >= limit),
+            "changes": out, "quarantined": quarantined}
 
 
-def built(db: Database, terminal_id: str, cursor: int, limit: int, now: datetime) -> tuple[bytes, int]:
-    """One page as JSON, in a read transaction of its own, and the projector's cursor it was built
-    at (every event through that id is in it)."""
+class Built(NamedTuple):
+    """A page as JSON and what it was built at."""
+
+    body: bytes
+    upto: int  # the projector's cursor: every event through this id is in it
+    more: bool  # the page says `more`
+
+    def answers(self, stored: int) -> bool:
+        """Whether it may answer a request made when `stored` was the largest stored event id: a
+        page that says `more` always may (the terminal asks again); the last page only if built
+        with every one of those events applied."""
+        return self.more or self.upto >= stored
+
+
+def built(db: Database, terminal_id: str, cursor: int, limit: int, now: datetime) -> Built:
+    """One page, in a read transaction of its own, from what the projector has applied."""
     with gc_paused(), db.read() as tx:
-        doc = page(tx, terminal_id, cursor, limit, now)
         upto = projector.applied_upto(tx)
-        return orjson.dumps(doc, option=_JSON), upto
+        doc = page(tx, terminal_id, cursor, limit, now, waiting=projector.stored_upto(tx) > upto)
+        body = orjson.dumps(doc, option=_JSON)
+        more = bool(doc["more"])
+        del doc  # freed before the collector is back (gc_pause.py)
+        return Built(body, upto, more)
+
+
+def stored(db: Database) -> int:
+    """The largest stored event id, as a request finds it when it starts."""
+    with db.read() as tx:
+        return projector.stored_upto(tx)
 
 
 def changes(db: Database, terminal_id: str, cursor: int, limit: int, now: datetime) -> bytes:
-    """GET /v1/changes: every stored event applied first, then the page as JSON."""
+    """GET /v1/changes: the page built from what is applied; if that would be the last page but
+    events stored before this request still wait, they are applied here first (catch_up) and the
+    page built again."""
+    before = stored(db)
+    page_ = built(db, terminal_id, cursor, limit, now)
+    if page_.answers(before):
+        return page_.body
     projector.catch_up(db, now)
-    return built(db, terminal_id, cursor, limit, now)[0]
+    return built(db, terminal_id, cursor, limit, now).body

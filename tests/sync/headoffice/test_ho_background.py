@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ho_client import Till, at, random_phone
 from ho_servers import HeadOffice
-from sync.headoffice import projector
+from sync.headoffice import pages_ahead, projector
 from sync.headoffice.db import Database
 
 
@@ -105,6 +105,9 @@ def test_a_server_answers_once_its_helpers_are_ready(tmp_path):
         assert len(spawned) == 1 + PULL_WORKERS + PUSH_WORKERS
         # the push workers need no database; they are waited for as the page workers are (helper_pool.py)
         assert len([p for p in spawned if _has_open(p, db_path)]) == 1 + PULL_WORKERS
+        # the projector at the server's priority; the page workers, whose pages are speculative, below it
+        assert sorted(_nice(p) for p in spawned if _has_open(p, db_path)) == [0] + [pages_ahead.NICE] * PULL_WORKERS
+        assert all(_nice(p) == 0 for p in spawned if not _has_open(p, db_path))
     finally:
         server.stop()
 
@@ -122,8 +125,9 @@ def test_a_projector_process_that_ended_is_started_again(tmp_path):
 
         from sync.headoffice import enroll
 
-        def projectors() -> list[int]:  # the projector runs niced; the page workers do not
-            return [p for p in _children(server.proc.pid) if _alive(p) and _nice(p) > 0]
+        def projectors() -> list[int]:  # of the helpers with the database open, the page workers run niced
+            return [p for p in _children(server.proc.pid) if _alive(p) and _has_open(p, Path(db_path).resolve())
+                    and _nice(p) == 0]
 
         (first,) = projectors()
         os.kill(first, 9)
