@@ -64,9 +64,9 @@ def _json_body(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _push_body(events: list[str]) -> bytes:
-    """A PushRequest's body from the events' JSON texts (replica.outbox_after)."""
-    return ('{"events":[' + ",".join(events) + "]}").encode()
+def _push_body(events: list[bytes]) -> bytes:
+    """A PushRequest's body from the events' JSON (replica.outbox_after)."""
+    return b'{"events":[' + b",".join(events) + b"]}"
 
 
 def _why(exc: requests.RequestException) -> str:

@@ -75,12 +75,14 @@ def outbox_json(t: Terminal, limit: int) -> list[str]:
     return [r[0] for r in rows]
 
 
-def outbox_after(t: Terminal, after: int, limit: int) -> tuple[list[str], int]:
-    """outbox_json() from seq `after` + 1 on (not from the acked seq): the JSON texts and the last
+def outbox_after(t: Terminal, after: int, limit: int) -> tuple[list[bytes], int]:
+    """outbox_json() from seq `after` + 1 on (not from the acked seq), as UTF-8 bytes, and the last
     seq among them (`after` if none). The sync client reads the next batch with it while the last
-    one is on its way."""
+    one is on its way. Bytes as SQLite holds them (CAST AS BLOB): a batch's text is not decoded
+    here only to be encoded again for the request, a third of the time of reading it."""
     rows = t.store.conn.execute(
-        f"SELECT seq, {_EVENT_JSON} FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (int(after), limit)).fetchall()
+        f"SELECT seq, CAST({_EVENT_JSON} AS BLOB) FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        (int(after), limit)).fetchall()
     return [r[1] for r in rows], (int(rows[-1][0]) if rows else int(after))
 
 
