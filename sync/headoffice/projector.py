@@ -9,8 +9,8 @@ Push only stores events (ingest.py) and answers; the projector applies them afte
   more than it saves the next pull, the projector sharing the server's interpreter), and whenever it finds events waiting (checked every
   POLL_S: what another server process stored), in chunks of BACKGROUND_CHUNK events so a push
   never waits long for the write lock;
-- synchronously, before anything that reads the projections (`catch_up`: pull, the admin commands),
-  so every reader sees every event stored before it applied.
+- synchronously, before anything that reads the projections (`catch_up`: the admin commands; a
+  pull before its last page, pull.py), so every reader sees every event stored before it applied.
 
 Each chunk is one write transaction (db.write: one projector at a time, and feed ids in commit
 order): it applies the events (apply.apply_batch, then settle.settle), records the ones that cannot
