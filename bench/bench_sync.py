@@ -21,7 +21,9 @@ Measured, in one run per backend:
     transaction, through the same storage layer, with head office idle: rows/s, and push / raw;
 (c) catch-up: a terminal that pulled the feed, then queued `--catchup` events offline (default
     100,000) while (a) ran, runs SyncClient.sync_once() until nothing is waiting: seconds, and its
-    push and pull parts (the pull brings every member changed since: its own and (a)'s).
+    push and pull parts (the pull brings every member changed since: its own and (a)'s), with the
+    CPU of each part and how many cores it kept busy (below the count: some of it waited on one
+    chain of work, e.g. the projector, while a core idled).
 
 Targets (issue 3): push >= 20,000 events/s end to end on both backends; catch-up <= 10 s.
 """
@@ -94,6 +96,7 @@ class BackendResult:
     catchup_pulled: int = 0
     catchup_rounds: int = 0
     catchup_cpu: dict[str, float] = field(default_factory=dict)
+    catchup_push_cpu: dict[str, float] = field(default_factory=dict)  # (c) until its first pull starts
     stored: dict[str, int] = field(default_factory=dict)  # head office's events by status afterwards
 
     @property
@@ -157,11 +160,13 @@ def _waiting(data_dir: Path) -> int:
 # -- the three measures ---------------------------------------------------------------------------
 
 class TimedClient(SyncClient):
-    """SyncClient with its push and pull timed (sync_once is the real one)."""
+    """SyncClient with its push and pull timed (sync_once is the real one); `on_first_pull` is
+    called as its first pull starts."""
 
     push_seconds = 0.0
     pull_seconds = 0.0
     pulled = 0
+    on_first_pull: Callable[[], None] | None = None
 
     def push(self) -> int:
         started = time.perf_counter()
@@ -171,6 +176,9 @@ class TimedClient(SyncClient):
             self.push_seconds += time.perf_counter() - started
 
     def pull(self) -> int:
+        if self.on_first_pull is not None:
+            self.on_first_pull()
+            self.on_first_pull = None
         started = time.perf_counter()
         try:
             n = super().pull()
@@ -257,11 +265,13 @@ def measure_raw(db: Database, terminal_ids: Sequence[str], batch: int = 500) -> 
     return len(rows), seconds
 
 
-def measure_catchup(data_dir: Path, max_rounds: int = 20) -> tuple[int, float, TimedClient, int]:
+def measure_catchup(data_dir: Path, max_rounds: int = 20,
+                    on_first_pull: Callable[[], None] | None = None) -> tuple[int, float, TimedClient, int]:
     """sync_once() until nothing waits: (events drained, seconds, the client, rounds)."""
     t = open_terminal(data_dir)
     try:
         client = TimedClient(t)
+        client.on_first_pull = on_first_pull
         queued = int(replica.status(t, t.now())["events_waiting"])
         started = time.perf_counter()
         rounds = 0
@@ -331,8 +341,11 @@ def run_backend(backend: str, streams: Streams, folder: Path, cluster: PgCluster
         out(f"  {backend}: (b) raw INSERT ... ON CONFLICT DO NOTHING of the same {result.raw_rows:,} rows in"
             f" {result.raw_seconds:.2f} s = {result.raw_rate:,.0f} rows/s")
         before = meter.sample()
-        result.catchup_events, result.catchup_seconds, client, result.catchup_rounds = measure_catchup(catchup_dir)
+        at_pull: list[dict[str, float]] = []
+        result.catchup_events, result.catchup_seconds, client, result.catchup_rounds = measure_catchup(
+            catchup_dir, on_first_pull=lambda: at_pull.append(meter.sample()))
         result.catchup_cpu = CpuMeter.delta(before, meter.sample())
+        result.catchup_push_cpu = CpuMeter.delta(before, at_pull[0]) if at_pull else {}
         result.catchup_push_seconds, result.catchup_pull_seconds = client.push_seconds, client.pull_seconds
         result.catchup_pulled = client.pulled
         out(f"  {backend}: (c) caught up {result.catchup_events:,} events in {result.catchup_seconds:.2f} s"
@@ -354,6 +367,15 @@ def _cpu_text(cpu: dict[str, float], seconds: float, events: int) -> str:
     if not seconds or not events:
         return "-"
     return ", ".join(f"{k} {v:.1f} s ({v / seconds:.0%}, {v / events * 1e6:,.0f} us/event)" for k, v in cpu.items())
+
+
+def _busy(cpu: dict[str, float], seconds: float) -> str:
+    """How many of the machine's cores the processes kept busy on average: below the count, some
+    of the part waited on one chain of work (what to shorten next), not on the CPU."""
+    cores = os.cpu_count() or 1
+    if not seconds:
+        return "-"
+    return f"{sum(cpu.values()) / seconds:.2f} of {cores} cores busy"
 
 
 def summary_table(results: Sequence[BackendResult]) -> str:
@@ -412,6 +434,11 @@ def run(args: argparse.Namespace, out: Callable[[str], None] = print) -> list[Ba
                 + _cpu_text(r.push_cpu, r.push_seconds, r.push_events))
             out(f"{r.backend}: CPU during (c) {r.catchup_seconds:.1f} s: "
                 + _cpu_text(r.catchup_cpu, r.catchup_seconds, r.catchup_events))
+            pull_cpu = {k: max(0.0, v - r.catchup_push_cpu.get(k, 0.0)) for k, v in r.catchup_cpu.items()}
+            for part, cpu, seconds in (("push", r.catchup_push_cpu, r.catchup_push_seconds),
+                                       ("pull", pull_cpu, r.catchup_pull_seconds)):
+                out(f"{r.backend}:     its {part} part {seconds:.1f} s: {_busy(cpu, seconds)}; "
+                    + _cpu_text(cpu, seconds, r.catchup_events))
             out(f"{r.backend}: head office events by status: "
                 + ", ".join(f"{k} {v:,}" for k, v in r.stored.items()))
         out("")

@@ -68,5 +68,9 @@ def test_run_reports_every_figure(bench, tmp_path):
         assert re.search(rf"^{r.backend}\s+push / raw\s+[\d.]+\s+info$", text, re.M)
         assert re.search(rf"^{r.backend}\s+\(c\) catch-up 600 events\s+[\d.]+ s\s+<= 10 s\s+(PASS|MISS)$", text, re.M)
         assert re.search(rf"^{r.backend}: CPU during \(a\) [\d.]+ s: head office [\d.]+ s", text, re.M)
+        assert r.catchup_push_cpu and all(0 <= r.catchup_push_cpu[k] <= v for k, v in r.catchup_cpu.items())
+        for part in ("push", "pull"):
+            assert re.search(rf"^{r.backend}:     its {part} part [\d.]+ s: [\d.]+ of \d+ cores busy; head office",
+                             text, re.M)
     assert re.search(r"^overall: (PASS|MISS)", text, re.M)
     assert not (tmp_path / "run").exists()  # cleaned up
