@@ -10,7 +10,7 @@ it, run below (pages_ahead.NICE). At a lower priority than theirs it was starved
 terminal pulled the pages of what it had applied (pull.py), and the last page waited for it the
 longer. The work and its guarantees are projector.py's:
 each chunk is one write transaction that moves the cursor, so an event is applied exactly once
-whoever applies it (this process, or a pull catching up first in the server's).
+whoever applies it (this process, or a pull in the server's, catching up before its last page).
 
 The server pokes it after each push (a shared counter it looks at every WAKE_S while idle); it
 also looks for events every POLL_S. It is
