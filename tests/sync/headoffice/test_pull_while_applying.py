@@ -45,16 +45,14 @@ def _store(db: Database, till: Till, events: list[dict[str, Any]]) -> None:
     ingest.push(db, who, json.dumps({"events": events}, ensure_ascii=False).encode(), NOW)
 
 
-def _pull(answer, terminal_id: str, cursor: int) -> tuple[list[dict[str, Any]], list[bool]]:
-    """Every page until one says no more: (the pages, whether the projector was still behind
-    right after each page was answered)."""
-    pages, behind = [], []
+def _pull(answer, terminal_id: str, cursor: int) -> list[dict[str, Any]]:
+    """Every page until one says no more."""
+    pages = []
     while True:
         doc = orjson.loads(answer(terminal_id, cursor))
         pages.append(doc)
-        behind.append(None)
         if not doc["more"]:
-            return pages, behind
+            return pages
         cursor = doc["cursor"]
 
 
@@ -86,26 +84,29 @@ def _scene(db: Database) -> tuple[Till, int, list[str]]:
     return till, cursor, first + later
 
 
-def _answer_with(db: Database):
+def _recorded(db: Database, build):
+    """build(terminal_id, cursor) -> page bytes, and the pages it answered, each with whether the
+    projector was still behind right after."""
+    answered: list[tuple[dict[str, Any], bool]] = []
+
     def answer(terminal_id: str, cursor: int) -> bytes:
-        body = pull.changes(db, terminal_id, cursor, LIMIT, NOW)
+        body = build(terminal_id, cursor)
         answered.append((orjson.loads(body), projector.behind(db)))
         return body
-    answered: list[tuple[dict[str, Any], bool]] = []
     return answer, answered
 
 
 def test_full_pages_of_what_is_applied_come_while_events_wait_and_the_last_after_them(db):
     till, cursor, members = _scene(db)
-    answer, answered = _answer_with(db)
-    pages, _ = _pull(answer, till.terminal_id, cursor)
+    answer, answered = _recorded(db, lambda t, c: pull.changes(db, t, c, LIMIT, NOW))
+    pages = _pull(answer, till.terminal_id, cursor)
     # the applied members' pages came before anything else was applied, each full and saying more
     early = [doc for doc, behind in answered if behind]
     assert len(early) == 12 // LIMIT and all(d["more"] and len(d["changes"]) == LIMIT for d in early)
     # the last page came with every stored event applied, and nothing waits now
     assert not answered[-1][1] and not answered[-1][0]["more"] and not projector.behind(db)
     # and the terminal holds what a pull after a full catch-up gives
-    after, _ = _pull(lambda t, c: pull.changes(db, t, c, LIMIT, NOW), till.terminal_id, cursor)
+    after = _pull(lambda t, c: pull.changes(db, t, c, LIMIT, NOW), till.terminal_id, cursor)
     got, want = _latest(pages), _latest(after)
     assert sorted(got) == sorted(members) == sorted(want)
 
@@ -134,19 +135,13 @@ def test_pages_built_ahead_follow_the_same_rule(db):
     till, cursor, members = _scene(db)
     pages = pages_ahead.PagesAhead(db, 2)
     try:
-        answer, answered = _answer_with(db)
-
-        def ahead(terminal_id: str, cursor_: int) -> bytes:
-            body = pages.changes(terminal_id, cursor_, LIMIT, NOW)
-            answered.append((orjson.loads(body), projector.behind(db)))
-            return body
-
-        got, _ = _pull(ahead, till.terminal_id, cursor)
+        answer, answered = _recorded(db, lambda t, c: pages.changes(t, c, LIMIT, NOW))
+        got = _pull(answer, till.terminal_id, cursor)
     finally:
         pages.stop()
     assert not answered[-1][0]["more"] and not answered[-1][1]
     assert any(behind for _, behind in answered)  # pages of what was applied came first
-    after, _ = _pull(lambda t, c: pull.changes(db, t, c, LIMIT, NOW), till.terminal_id, cursor)
+    after = _pull(lambda t, c: pull.changes(db, t, c, LIMIT, NOW), till.terminal_id, cursor)
     assert sorted(_latest(got)) == sorted(members)
     assert {m: s["points"] for m, s in _latest(got).items()} == {m: s["points"] for m, s in _latest(after).items()}
     assert all(_latest(got)[m]["spends"] for m in members[:5])  # the sales applied after the first pages came
