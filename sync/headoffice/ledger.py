@@ -165,19 +165,39 @@ def walk_tuples(canonical: str, event_rows: Sequence[Sequence[Any]]) -> Walk:
     return result
 
 
+def folded(canonical: str, event_rows: Sequence[Sequence[Any]]) -> lots.PointsState:
+    """walk_tuples(canonical, event_rows).state. Without a walk of the member remembered to resume
+    from, the rows are folded alone: nothing is kept of the redemptions seen, nor is the walk
+    remembered (a pull's snapshots fold each member once, and in other processes than the
+    projector's, whose walks the overdraft checks resume)."""
+    if _resume(canonical, event_rows) is not None:
+        return walk_tuples(canonical, event_rows).state
+    folding = lots.Folding(None)
+    step, fields = folding.step, _point_fields
+    for row in event_rows:
+        found = fields(row[0], row[3], row[4], row[5])
+        if found is not None:
+            step(*found)
+    return folding.state()
+
+
 def tuples_of(tx: Any, group_of: dict[str, list[str]], kinds: Sequence[str], upto: int, *,
               chunk: int = 500) -> dict[str, list[tuple[Any, ...]]]:
-    """rows_of() as tuples: WALK_COLUMNS, then occurred_key and member_id."""
+    """rows_of() as tuples: WALK_COLUMNS, then occurred_key and member_id. Read in member order
+    then head office's order, which the events_member index gives but for ties in occurred_key
+    (PostgreSQL sorts only those: an incremental sort): a member's rows come in order, and only a
+    group of several ids (a member and its aliases) is sorted here."""
     owner = {m: c for c, ids in group_of.items() for m in ids}
     out: dict[str, list[tuple[Any, ...]]] = {c: [] for c in group_of}
     found = tx.tuples_in(
         "SELECT event_id, terminal_id, seq, kind, occurred_at, payload, occurred_key, member_id FROM events"
-        " WHERE member_id IN {in} AND event_id NOT IN (SELECT event_id FROM quarantined) AND kind IN " + marks(kinds) + " AND " + UPTO,
+        " WHERE member_id IN {in} AND event_id NOT IN (SELECT event_id FROM quarantined) AND kind IN " + marks(kinds) + " AND " + UPTO
+        + " ORDER BY member_id, occurred_key, terminal_id, seq",
         list(owner), (*kinds, upto), chunk=chunk)
     for row in found:
         out[owner[row[7]]].append(row)
-    for rows_ in out.values():
-        if len(rows_) > 1:
+    for canonical, rows_ in out.items():
+        if len(group_of[canonical]) > 1 and len(rows_) > 1:
             rows_.sort(key=_tuple_order)
     return out
 

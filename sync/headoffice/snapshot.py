@@ -138,7 +138,7 @@ def docs(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> di
         ledger_rows = ledger.tuples_of(tx, group_of, (*ledger.POINT_KINDS, *ledger.SV_KINDS), upto, chunk=_ALL)
     programme = rulesdb.programme(tx)
     tier_ids = {t.id for t in programme.tiers}
-    walk, stored_value = ledger.walk_tuples, ledger.stored_value_of_tuples
+    fold, stored_value = ledger.folded, ledger.stored_value_of_tuples
     out: dict[str, dict[str, Any]] = {}
     for canonical in canonicals:
         (_, phone, name, birthday, tier, tier_since, registered_at, status, blacklist_reason, consent,
@@ -166,7 +166,7 @@ def docs(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> di
             "status": status if status in ("active", "blacklisted", "erased") else "active",
             "blacklist_reason": blacklist_reason,
             "includes_seq": includes_seq,
-            "points": _points(walk(canonical, point_rows).state),
+            "points": _points(fold(canonical, point_rows)),
             "spends": [{"ref_id": s[1], "occurred_at": parse(s[2]), "qualifying_fen": int(s[4]),
                         "is_purchase": bool(s[5]), "terminal_id": s[6]} for s in spent],
             "coupons": [{"code": c[1], "template": c[2], "issued_at": parse(c[3]),

@@ -1,5 +1,5 @@
-"""canonical.stored reads what json.loads reads; walk() of dict rows, walk_tuples() of tuples and a
-fold step by step with lots.apply agree (state, redemptions seen, over-redemptions), walked from
+"""canonical.stored reads what json.loads reads; walk() of dict rows, walk_tuples() of tuples,
+folded() and a fold step by step with lots.apply agree (state, redemptions seen, over-redemptions), walked from
 the start or resumed."""
 
 from __future__ import annotations
@@ -109,6 +109,12 @@ def test_walks_agree_with_folding_step_by_step(seed):
     ledger._WALKS.pop(f"m{seed}", None)
     fresh = ledger.walk_tuples(f"m{seed}", [tuple(r[c] for c in ledger.WALK_COLUMNS) + ("k", "m") for r in rows])
     ledger._WALKS.pop(f"m{seed}", None)
+    as_tuples = [tuple(r[c] for c in ledger.WALK_COLUMNS) for r in rows]
+    assert ledger.folded(f"m{seed}", as_tuples) == want[0]  # alone
+    assert f"m{seed}" not in ledger._WALKS  # a lone fold is not remembered
+    ledger.walk(f"m{seed}", rows[:cut])
+    assert ledger.folded(f"m{seed}", as_tuples) == want[0]  # resumed
+    ledger._WALKS.pop(f"m{seed}", None)
     for walked in (resumed, fresh):
         assert walked.ids == tuple(r["event_id"] for r in rows)
         assert (walked.state, walked.seen, walked.over) == want
@@ -126,3 +132,33 @@ def test_stored_value_of_tuples_is_stored_value_of():
                                                 ("stored_value_refunded", 20), ("stored_value_spent", 1.5)])]
     tuples = [tuple(r[c] for c in ledger.WALK_COLUMNS) for r in rows]
     assert ledger.stored_value_of_tuples(tuples) == ledger.stored_value_of(rows) == 500 - 120 + 20 - 1
+
+
+def test_tuples_of_gives_each_member_its_ledger_in_head_office_order(fresh_db_url):
+    """Each group's rows (a member and its aliases) in (occurred_at, terminal_id, seq) order, on both
+    backends: ties in time broken by terminal then seq (numerically: seq 10 after 9), an alias's
+    events between its member's, other kinds and other members left out."""
+    from sync.headoffice.db import Database
+
+    rng = random.Random(7)
+    db = Database(fresh_db_url)
+    keys = [f"2026-11-0{d}T0{h}:00:00.000000" for d in (1, 2) for h in (1, 2)]
+    rows = []
+    for n in range(120):
+        member = rng.choice(["m1", "m1-alias", "m2", "m3"])
+        terminal = rng.choice(["t1", "t2"])
+        kind = rng.choice(["points_earned", "points_redeemed", "sale"])
+        rows.append((f"e{n:03d}", terminal, n + 1, kind, rng.choice(keys), member))
+    with db.write(only="ingest") as tx:
+        for event_id, terminal, seq, kind, key, member in rows:
+            tx.execute("INSERT INTO events(event_id, terminal_id, seq, kind, occurred_at, occurred_key, member_id,"
+                       " payload, body_hash, status, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, '{}', 'h', 'stored', ?)",
+                       (event_id, terminal, seq, kind, key + "+00:00", key, member, key + "+00:00"))
+    groups = {"m1": ["m1", "m1-alias"], "m2": ["m2"]}
+    with db.read() as tx:
+        got = ledger.tuples_of(tx, groups, ("points_earned", "points_redeemed"), 10**9, chunk=2)
+    db.close()
+    for canonical, ids in groups.items():
+        want = sorted((r for r in rows if r[5] in ids and r[3] != "sale"), key=lambda r: (r[4], r[1], r[2]))
+        assert [(r[0], r[7]) for r in got[canonical]] == [(r[0], r[5]) for r in want]
+        assert len(want) > 10
