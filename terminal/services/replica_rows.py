@@ -65,25 +65,38 @@ def points_text(points: Any) -> str:
         return json.dumps(points, ensure_ascii=False, sort_keys=True)
 
 
+# The upserts below write a row only when the pull changes it: each DO UPDATE's WHERE compares the
+# row with what its SET would make of it. A catch-up's pages mostly repeat what the terminal holds
+# (its own members, their coupons and cards), and an update rewrites the row and every index on a
+# column it sets (members: four), equal values or not.
 PROFILE_SQL = (
     "INSERT INTO members(member_id, phone, phone_last4, name, birthday, tier, tier_since, registered_at,"
     " status, blacklist_reason, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
     " ON CONFLICT(member_id) DO UPDATE SET phone = excluded.phone, phone_last4 = excluded.phone_last4,"
     " name = excluded.name, birthday = excluded.birthday, tier = excluded.tier,"
     " tier_since = excluded.tier_since, registered_at = excluded.registered_at, status = excluded.status,"
-    " blacklist_reason = excluded.blacklist_reason, merged_into = NULL")
+    " blacklist_reason = excluded.blacklist_reason, merged_into = NULL"
+    " WHERE (members.phone, members.phone_last4, members.name, members.birthday, members.tier,"
+    " members.tier_since, members.registered_at, members.status, members.blacklist_reason, members.merged_into)"
+    " IS NOT (excluded.phone, excluded.phone_last4, excluded.name, excluded.birthday, excluded.tier,"
+    " excluded.tier_since, excluded.registered_at, excluded.status, excluded.blacklist_reason, NULL)")
 SPEND_SQL = ("INSERT INTO spends(member_id, occurred_at, qualifying_fen, is_purchase, ref_id, seq, origin)"
              " VALUES (?, ?, ?, ?, ?, NULL, 'headoffice')")
+_USED_SALE = "COALESCE(coupons.used_sale_id, excluded.used_sale_id)"  # a use the terminal knows stands
+_USED_AT = "CASE WHEN coupons.used_sale_id IS NULL THEN excluded.used_at ELSE coupons.used_at END"
 COUPON_SQL = (
     "INSERT INTO coupons(code, member_id, template, issued_at, valid_from, valid_to, used_sale_id, used_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET member_id = excluded.member_id,"
     " template = excluded.template, issued_at = excluded.issued_at, valid_from = excluded.valid_from,"
-    " valid_to = excluded.valid_to, used_sale_id = COALESCE(coupons.used_sale_id, excluded.used_sale_id),"
-    " used_at = CASE WHEN coupons.used_sale_id IS NULL THEN excluded.used_at ELSE coupons.used_at END")
+    f" valid_to = excluded.valid_to, used_sale_id = {_USED_SALE}, used_at = {_USED_AT}"
+    " WHERE (coupons.member_id, coupons.template, coupons.issued_at, coupons.valid_from, coupons.valid_to,"
+    " coupons.used_sale_id, coupons.used_at) IS NOT (excluded.member_id, excluded.template, excluded.issued_at,"
+    f" excluded.valid_from, excluded.valid_to, {_USED_SALE}, {_USED_AT})")
+_REVOKED = "COALESCE(cards.revoked_at, excluded.revoked_at)"
 CARD_SQL = ("INSERT INTO cards(card_id, member_id, key_id, payload, issued_at, revoked_at)"
             " VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(card_id) DO UPDATE SET member_id = excluded.member_id,"
-            " revoked_at = COALESCE(cards.revoked_at, excluded.revoked_at)")
+            f" ON CONFLICT(card_id) DO UPDATE SET member_id = excluded.member_id, revoked_at = {_REVOKED}"
+            f" WHERE (cards.member_id, cards.revoked_at) IS NOT (excluded.member_id, {_REVOKED})")
 GRANT_SQL = ("INSERT INTO membership_grants(grant_id, member_id, tier, starts_at, ends_at, origin, seq)"
              " VALUES (?, ?, ?, ?, ?, 'headoffice', NULL)")
 BONUS_SQL = "INSERT OR IGNORE INTO bonus_months VALUES (?, ?, ?)"
