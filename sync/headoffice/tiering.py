@@ -202,7 +202,9 @@ def evaluate_many(tx: Any, canonicals: list[str], programme: Programme, now: dat
         by_member[owner[r[6]]].append(r)
     results = []
     for c in canonicals:
-        spend_rows = sorted(by_member[c], key=_spend_order)
+        spend_rows = by_member[c]  # in order, as read; a group's rows may come from two chunks (SQLite)
+        if len(group_of[c]) > 1:
+            spend_rows.sort(key=_spend_order)
         keys = [r[0] for r in spend_rows]
         zone = compare_zone(programme, now, keys)
         spends = [spend_of(r[3], int(r[4]), bool(r[5]), zone) for r in spend_rows]
