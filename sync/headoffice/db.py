@@ -166,14 +166,21 @@ class Tx:
         else:
             self._conn.executemany(sql, [tuple(r) for r in rows])
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                    types: Sequence[str] | None = None) -> None:
         """Plain INSERT of many new rows (no ON CONFLICT: the caller knows they are new). PostgreSQL:
-        one COPY, one round trip; SQLite: executemany."""
+        one COPY, one round trip; with `types` (each column's type, and every value of that Python
+        type or None: str for text, int for bigint), in COPY's binary format, which neither side
+        scans for characters to escape (half the client's CPU for the events of a push); SQLite:
+        executemany."""
         if not rows:
             return
         if self.postgres:
+            binary = " (FORMAT BINARY)" if types is not None else ""
             with self._conn.cursor() as cur:
-                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{binary}") as copy:
+                    if types is not None:
+                        copy.set_types(list(types))
                     for row in rows:
                         copy.write_row(row)
         else:

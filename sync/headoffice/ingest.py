@@ -34,6 +34,8 @@ __all__ = ["Pushed", "body_hash", "canonical_json", "describe", "parse", "push",
 
 EVENT_COLUMNS = ("event_id", "terminal_id", "seq", "kind", "occurred_at", "occurred_key", "member_id",
                  "staff_id", "payload", "body_hash", "status", "reason", "received_at")
+EVENT_TYPES = ("text", "text", "bigint", "text", "text", "text", "text", "text", "text", "text", "text", "text",
+               "text")  # Prepared.rows' values: str (or None), and seq an int
 
 
 _RESULT = b'{"event_id":"%s","seq":%d,"status":"%s","reason":null}'
@@ -124,7 +126,7 @@ def store(db: Database, who: auth.Authenticated, prepared: Prepared, now: dateti
                 raise seq_gap(acked, events[0][1])
             rows = _resent(tx, who.terminal_id, events, acked)
             if len(rows) < len(events):
-                tx.insert_rows("events", EVENT_COLUMNS, prepared.rows[len(rows):])
+                tx.insert_rows("events", EVENT_COLUMNS, prepared.rows[len(rows):], types=EVENT_TYPES)
             new_acked = max(acked, events[-1][1])
             tx.execute("INSERT INTO acks(terminal_id, acked_seq, last_seen_at) VALUES (?, ?, ?) ON CONFLICT"
                        " (terminal_id) DO UPDATE SET acked_seq = excluded.acked_seq, last_seen_at = excluded.last_seen_at",
