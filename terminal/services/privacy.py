@@ -194,7 +194,7 @@ def erase(t: Terminal, actor: Actor, query: str, reason: str, at: datetime | Non
     row = lookup.find_one(t, query)
     member_id = row["member_id"]
     ids = reads.member_ids(t, member_id)
-    with t.store.write() as conn:
+    with t.store.write():
         pii = audit.pii_strings([row["phone"], row["name"], *_pii_in_events(t, ids)])
         text = _reason(reason, row, pii)
         scrubbed = scrub(t, ids, pii)

@@ -103,7 +103,6 @@ def test_whole_sale_by_keyboard(qtbot, signed_in, term, admin, silver_member, da
 
 
 def test_f12_right_after_the_last_line_waits_for_the_quote(qtbot, signed_in):
-    w = signed_in
     key(Qt.Key.Key_F2)
     type_text("9.90", 5)
     key(Qt.Key.Key_Return)

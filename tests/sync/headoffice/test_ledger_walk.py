@@ -158,7 +158,7 @@ def test_tuples_of_gives_each_member_its_ledger_in_head_office_order(fresh_db_ur
     with db.read() as tx:
         got = ledger.tuples_of(tx, groups, ("points_earned", "points_redeemed"), 10**9, chunk=2)
     db.close()
-    for canonical, ids in groups.items():
+    for member, ids in groups.items():
         want = sorted((r for r in rows if r[5] in ids and r[3] != "sale"), key=lambda r: (r[4], r[1], r[2]))
-        assert [(r[0], r[7]) for r in got[canonical]] == [(r[0], r[5]) for r in want]
+        assert [(r[0], r[7]) for r in got[member]] == [(r[0], r[5]) for r in want]
         assert len(want) > 10
