@@ -54,6 +54,7 @@ class World:
     folder: Path
     template: Path | None = None
     examples: int = 0
+    failures: list[str] = field(default_factory=list)  # every check that failed, in any example or replay
 
     def template_store(self) -> Path:
         """A till set up once (migrations, rules, admin); every till of every example is a copy."""
