@@ -23,7 +23,9 @@ Measured, in one run per backend:
     100,000) while (a) ran, runs SyncClient.sync_once() until nothing is waiting: seconds, and its
     push and pull parts (the pull brings every member changed since: its own and (a)'s), with the
     CPU of each part and how many cores it kept busy (below the count: some of it waited on one
-    chain of work, e.g. the projector, while a core idled).
+    chain of work, e.g. the projector, while a core idled). Around it, a CPU speed gauge (bench/
+    speed_gauge.py: a fixed piece of Python work, timed): this shared machine runs the same code up
+    to twice as slow at some moments, and the gauge shows which moment a run had.
 
 Targets (issue 3): push >= 20,000 events/s end to end on both backends; catch-up <= 10 s.
 """
@@ -52,6 +54,7 @@ for p in (ROOT, ROOT / "bench", ROOT / "tests" / "sync"):
 
 import sync_workload  # noqa: E402
 from cpu_meter import CpuMeter  # noqa: E402
+from speed_gauge import gauge_ms  # noqa: E402
 from bench_core import machine  # noqa: E402
 from ho_servers import HeadOffice, PgCluster, pg_bin  # noqa: E402  (tests/sync: the servers the tests start)
 from sync import protocol  # noqa: E402
@@ -97,6 +100,8 @@ class BackendResult:
     catchup_rounds: int = 0
     catchup_cpu: dict[str, float] = field(default_factory=dict)
     catchup_push_cpu: dict[str, float] = field(default_factory=dict)  # (c) until its first pull starts
+    gauge_before_ms: float = 0.0  # speed_gauge right before (c), and right after
+    gauge_after_ms: float = 0.0
     stored: dict[str, int] = field(default_factory=dict)  # head office's events by status afterwards
 
     @property
@@ -340,6 +345,7 @@ def run_backend(backend: str, streams: Streams, folder: Path, cluster: PgCluster
         result.raw_rows, result.raw_seconds = measure_raw(db, ids)
         out(f"  {backend}: (b) raw INSERT ... ON CONFLICT DO NOTHING of the same {result.raw_rows:,} rows in"
             f" {result.raw_seconds:.2f} s = {result.raw_rate:,.0f} rows/s")
+        result.gauge_before_ms = gauge_ms()
         before = meter.sample()
         at_pull: list[dict[str, float]] = []
         result.catchup_events, result.catchup_seconds, client, result.catchup_rounds = measure_catchup(
@@ -350,6 +356,9 @@ def run_backend(backend: str, streams: Streams, folder: Path, cluster: PgCluster
         result.catchup_pulled = client.pulled
         out(f"  {backend}: (c) caught up {result.catchup_events:,} events in {result.catchup_seconds:.2f} s"
             f" (push {client.push_seconds:.2f} s, pull {client.pull_seconds:.2f} s of {client.pulled:,} changes)")
+        result.gauge_after_ms = gauge_ms()
+        out(f"  {backend}:     CPU speed gauge (bench/speed_gauge.py: fixed Python work, lower is faster)"
+            f" {result.gauge_before_ms:.0f} ms before (c), {result.gauge_after_ms:.0f} ms after")
         with db.read() as tx:
             events = int(tx.scalar("SELECT COUNT(*) AS n FROM events"))
             quarantined = int(tx.scalar("SELECT COUNT(*) AS n FROM quarantined"))
@@ -393,6 +402,9 @@ def summary_table(results: Sequence[BackendResult]) -> str:
             f"{'PASS' if r.catchup_seconds <= CATCHUP_TARGET_S else 'MISS'}",
             f"{r.backend:<11}{'    of which push / pull':<34}"
             f"{r.catchup_push_seconds:>7.1f} /{r.catchup_pull_seconds:>5.1f} s"
+            f"{'':>14}  info",
+            f"{r.backend:<11}{'    CPU speed gauge before / after':<34}"
+            f"{r.gauge_before_ms:>6.0f} /{r.gauge_after_ms:>5.0f} ms"
             f"{'':>14}  info",
         ]
     return "\n".join(rows)

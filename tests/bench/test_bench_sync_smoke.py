@@ -58,6 +58,7 @@ def test_run_reports_every_figure(bench, tmp_path):
         assert r.push_events == 600 and r.push_seconds > 0 and r.push_rate > 0
         assert r.raw_rows == 600 and r.raw_rate > 0 and r.ratio > 0
         assert r.catchup_events == 600 and r.catchup_seconds > 0 and r.catchup_rounds >= 1
+        assert r.gauge_before_ms > 0 and r.gauge_after_ms > 0
         assert r.catchup_push_seconds > 0 and r.catchup_pull_seconds > 0 and r.catchup_pulled > 0
         assert sum(r.stored.values()) == 1200  # every event stored once at head office
         assert r.push_cpu["head office"] >= 0 and "terminals (bench process)" in r.push_cpu
@@ -68,9 +69,25 @@ def test_run_reports_every_figure(bench, tmp_path):
         assert re.search(rf"^{r.backend}\s+push / raw\s+[\d.]+\s+info$", text, re.M)
         assert re.search(rf"^{r.backend}\s+\(c\) catch-up 600 events\s+[\d.]+ s\s+<= 10 s\s+(PASS|MISS)$", text, re.M)
         assert re.search(rf"^{r.backend}: CPU during \(a\) [\d.]+ s: head office [\d.]+ s", text, re.M)
+        assert re.search(rf"^{r.backend}\s+CPU speed gauge before / after\s+\d+ /\s*\d+ ms\s+info$", text, re.M)
         assert r.catchup_push_cpu and all(0 <= r.catchup_push_cpu[k] <= v for k, v in r.catchup_cpu.items())
         for part in ("push", "pull"):
             assert re.search(rf"^{r.backend}:     its {part} part [\d.]+ s: [\d.]+ of \d+ cores busy; head office",
                              text, re.M)
     assert re.search(r"^overall: (PASS|MISS)", text, re.M)
     assert not (tmp_path / "run").exists()  # cleaned up
+
+
+def test_speed_gauge_times_its_fixed_work_and_leaves_the_collector_as_it_was(bench):
+    import gc
+
+    import speed_gauge  # bench/, on the path once bench_sync is loaded
+
+    assert speed_gauge._work() == speed_gauge._work()  # the same work every time
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            assert speed_gauge.gauge_ms() > 0
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
