@@ -183,21 +183,19 @@ def folded(canonical: str, event_rows: Sequence[Sequence[Any]]) -> lots.PointsSt
 
 def tuples_of(tx: Any, group_of: dict[str, list[str]], kinds: Sequence[str], upto: int, *,
               chunk: int = 500) -> dict[str, list[tuple[Any, ...]]]:
-    """rows_of() as tuples: WALK_COLUMNS, then occurred_key and member_id. Read in member order
-    then head office's order, which the events_member index gives but for ties in occurred_key
-    (PostgreSQL sorts only those: an incremental sort): a member's rows come in order, and only a
-    group of several ids (a member and its aliases) is sorted here."""
+    """rows_of() as tuples: WALK_COLUMNS, then occurred_key and member_id. Sorted here, per member:
+    an ORDER BY member_id, occurred_key, terminal_id, seq costs PostgreSQL an incremental sort per
+    member (7.3 -> 10.9 ms for a pull page's 500 members), three times what sorting them here costs."""
     owner = {m: c for c, ids in group_of.items() for m in ids}
     out: dict[str, list[tuple[Any, ...]]] = {c: [] for c in group_of}
     found = tx.tuples_in(
         "SELECT event_id, terminal_id, seq, kind, occurred_at, payload, occurred_key, member_id FROM events"
-        " WHERE member_id IN {in} AND event_id NOT IN (SELECT event_id FROM quarantined) AND kind IN " + marks(kinds) + " AND " + UPTO
-        + " ORDER BY member_id, occurred_key, terminal_id, seq",
+        " WHERE member_id IN {in} AND event_id NOT IN (SELECT event_id FROM quarantined) AND kind IN " + marks(kinds) + " AND " + UPTO,
         list(owner), (*kinds, upto), chunk=chunk)
     for row in found:
         out[owner[row[7]]].append(row)
-    for canonical, rows_ in out.items():
-        if len(group_of[canonical]) > 1 and len(rows_) > 1:
+    for rows_ in out.values():
+        if len(rows_) > 1:
             rows_.sort(key=_tuple_order)
     return out
 
