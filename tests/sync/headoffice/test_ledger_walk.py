@@ -1,6 +1,6 @@
 """canonical.stored reads what json.loads reads; walk() of dict rows, walk_tuples() of tuples,
-folded() and a fold step by step with lots.apply agree (state, redemptions seen, over-redemptions), walked from
-the start or resumed."""
+folded() and a fold step by step with lots.apply agree (state, redemptions seen, over-redemptions),
+walked from the start or resumed; tuples_of() gives each group's ledger in head office order."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sync.headoffice import canonical, ledger
+from sync.headoffice.db import Database
 from terminal import lots
 
 TEXTS = [
@@ -138,8 +139,6 @@ def test_tuples_of_gives_each_member_its_ledger_in_head_office_order(fresh_db_ur
     """Each group's rows (a member and its aliases) in (occurred_at, terminal_id, seq) order, on both
     backends: ties in time broken by terminal then seq (numerically: seq 10 after 9), an alias's
     events between its member's, other kinds and other members left out."""
-    from sync.headoffice.db import Database
-
     rng = random.Random(7)
     db = Database(fresh_db_url)
     keys = [f"2026-11-0{d}T0{h}:00:00.000000" for d in (1, 2) for h in (1, 2)]
