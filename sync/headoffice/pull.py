@@ -48,6 +48,7 @@ def _quarantined(tx: Any, terminal_id: str, event_ids: list[str]) -> list[dict[s
 def page(tx: Any, terminal_id: str, cursor: int, limit: int, now: datetime, waiting: bool = False) -> dict[str, Any]:
     """The PullResponse document for one page, inside the caller's read transaction. `waiting`:
     stored events wait for the projector (a full page then says `more`)."""
+    tx.plan_for_lookups()  # PostgreSQL: the page's member ids found by index (db.py), resolved here first
     includes = int(tx.scalar("SELECT seq FROM projected_seqs WHERE terminal_id = ?", (terminal_id,)) or 0)
     rows, more = feed.after(tx, cursor, limit)
     resolved = members.resolve_many(tx, [r["key"] for r in rows if r["kind"] == "member"])
