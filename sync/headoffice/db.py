@@ -73,9 +73,6 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
     return {d[0]: v for d, v in zip(cursor.description, row)}
 
 
-_INTRANS = 2  # psycopg.pq.TransactionStatus.INTRANS: in a transaction block, no error
-
-
 # an array literal's elements that need no quotes: no whitespace, braces, commas, quotes or backslashes
 _PLAIN_ITEMS = re.compile(r'[^\s{},"\\]+(?:,[^\s{},"\\]+)*')
 
@@ -128,36 +125,20 @@ class Tx:
         each; a parallel scan only spreads the same work over more processes, and compiling a
         statement (JIT) costs more than running one of these. Same rows either way: every such
         read is ordered by a total order, or sorted by the caller.
-        Seq scans are off too (by_index() for the whole transaction): the projection tables grow
-        from nothing to 100,000s of rows between two autovacuum ANALYZEs, and without statistics
-        the planner takes `member_id = ANY(500 ids)` for the whole table. On the sync benchmark a
-        catch-up read 1.9 million spends rows in 61 seq scans, and members, coupons, coupon_uses,
-        tier_history the same way, where each index finds the few rows. Where no index serves a
-        statement, PostgreSQL still scans the table. SQLite: nothing."""
+        Seq scans are off too: the tables grow from nothing to 100,000s of rows between two
+        autovacuum ANALYZEs, and without statistics the planner takes `member_id = ANY(500 ids)`
+        for the whole table. On the sync benchmark a catch-up read 1.9 million spends rows in 61
+        seq scans, and members, coupons, coupon_uses, tier_history the same way; the snapshots'
+        ledger read took a seq scan of events (16,000 pages a pull page, 3x what the member index
+        reads), its statistics putting 40 events on a member that had 15. Each index finds the
+        few rows; where none serves a statement, PostgreSQL still scans the table. (JIT off
+        matters here too: a plan costed with seq scans disabled was compiled otherwise, 36 ms a
+        statement.) Once per transaction: later calls do nothing. SQLite: nothing."""
         if self.postgres and not self._lookups:
             self._conn.execute("SELECT set_config('random_page_cost', '1.1', true),"
                                " set_config('max_parallel_workers_per_gather', '0', true),"
                                " set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)")
             self._lookups = True
-
-    @contextmanager
-    def by_index(self) -> Iterator[None]:
-        """PostgreSQL: the statements inside take an index wherever there is one (enable_seqscan
-        off, then on again). For reads by key whose statistics are behind: the snapshots' ledger
-        read took a seq scan of events (16,000 pages a pull page of 500 members on the sync
-        benchmark, 3x what the member index reads), its statistics, from before the newest
-        members' events were stored, putting 40 events on a member that had 15. Use it after
-        plan_for_lookups(), which turns JIT off: a plan costed with seq scans disabled is
-        compiled otherwise (36 ms a statement). SQLite: nothing."""
-        if not self.postgres or self._lookups:  # plan_for_lookups(): off until the transaction ends
-            yield
-            return
-        self._conn.execute("SELECT set_config('enable_seqscan', 'off', true)")
-        try:
-            yield
-        finally:
-            if self._conn.info.transaction_status == _INTRANS:
-                self._conn.execute("SELECT set_config('enable_seqscan', 'on', true)")
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.postgres else sql

@@ -3,7 +3,8 @@ conflicts, tiers, and the feed rows, for the members the chunk touched. Same tra
 
 Set-wise: each step reads what it needs for all the batch's members at once (canonical ids, groups,
 ledgers, spends) and writes in bulk; the per-member logic is the same as one member at a time, in
-the same (sorted) member order, so conflicts are recorded in the same order.
+the same (sorted) member order, so conflicts are recorded in the same order. Every read goes by
+index on PostgreSQL: the chunk's transaction plans for lookups (db.Tx.plan_for_lookups).
 """
 
 from __future__ import annotations
@@ -48,9 +49,7 @@ def settle(tx: Any, batch: Batch) -> set[str]:
 
 def _ledgers(tx: Any, canonicals: list[str], kinds: tuple[str, ...], upto: int) -> dict[str, list[dict[str, Any]]]:
     """ledger.rows() of each member's group, for many members in one query."""
-    group_of = members.groups(tx, canonicals)
-    with tx.by_index():  # PostgreSQL: by events_member, not a scan of all events (db.py)
-        return ledger.rows_of(tx, group_of, kinds, upto)
+    return ledger.rows_of(tx, members.groups(tx, canonicals), kinds, upto)
 
 
 def _redemptions_near(redemptions: list[dict[str, Any]], at: Any, unit: str) -> dict[str, Any]:
@@ -68,9 +67,7 @@ def points_overdrafts(tx: Any, canonicals: list[str], upto: int) -> None:
     if not canonicals:
         return
     found: list[tuple[Any, ...]] = []
-    group_of = members.groups(tx, canonicals)
-    with tx.by_index():  # PostgreSQL: by events_member, not a scan of all events (db.py)
-        ledgers = ledger.tuples_of(tx, group_of, ledger.POINT_KINDS, upto)
+    ledgers = ledger.tuples_of(tx, members.groups(tx, canonicals), ledger.POINT_KINDS, upto)
     for canonical, rows in ledgers.items():
         found.extend(_points_overdraft(canonical, rows))
     tx.many(conflicts.INSERT, found)

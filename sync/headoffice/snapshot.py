@@ -134,8 +134,7 @@ def docs(tx: Any, canonicals: list[str], includes_seq: int, now: datetime) -> di
     paid_rows = read("SELECT member_id, tier, starts_at, ends_at FROM memberships WHERE member_id IN {in}"
                      " ORDER BY ends_key, event_id")
     point_kinds = set(ledger.POINT_KINDS)
-    with tx.by_index():  # by events_member, not a scan of all events (db.py)
-        ledger_rows = ledger.tuples_of(tx, group_of, (*ledger.POINT_KINDS, *ledger.SV_KINDS), upto, chunk=_ALL)
+    ledger_rows = ledger.tuples_of(tx, group_of, (*ledger.POINT_KINDS, *ledger.SV_KINDS), upto, chunk=_ALL)
     programme = rulesdb.programme(tx)
     tier_ids = {t.id for t in programme.tiers}
     fold, stored_value = ledger.folded, ledger.stored_value_of_tuples
