@@ -124,7 +124,8 @@ _KEYS = st.one_of(
     st.uuids().map(str),
     st.sampled_from(["NULL", "null", "", " ", "a,b", "{x}", 'say "hi"', "back\\slash", "张三", "+8613800138000",
                      "tab\there", "2026-11-22T10:00:00+08:00"]),
-    st.text(st.characters(blacklist_characters="\x00"), max_size=8))  # PostgreSQL text holds no NUL
+    # PostgreSQL text holds no NUL, and no key holds a lone surrogate (UTF-8 cannot: push refuses one)
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8))
 
 
 def test_text_array_literal_is_used_only_for_plain_items():
