@@ -133,11 +133,18 @@ class Tx:
         reads), its statistics putting 40 events on a member that had 15. Each index finds the
         few rows; where none serves a statement, PostgreSQL still scans the table. (JIT off
         matters here too: a plan costed with seq scans disabled was compiled otherwise, 36 ms a
-        statement.) Once per transaction: later calls do nothing. SQLite: nothing."""
+        statement.) And each statement psycopg prepared is planned once, for no particular keys
+        (plan_cache_mode force_generic_plan), not at every call: a chunk runs the same few
+        lookups for thousands of keys, and planning them each time cost PostgreSQL 0.25 s of a
+        benchmark catch-up (57 ms so). Such a generic plan is made only here, with seq scans off,
+        so it finds rows by index however the tables grow; outside these transactions every call
+        is planned for its parameters as before (_connect). Once per transaction: later calls do
+        nothing. SQLite: nothing."""
         if self.postgres and not self._lookups:
             self._conn.execute("SELECT set_config('random_page_cost', '1.1', true),"
                                " set_config('max_parallel_workers_per_gather', '0', true),"
-                               " set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)")
+                               " set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true),"
+                               " set_config('plan_cache_mode', 'force_generic_plan', true)")
             self._lookups = True
 
     def _sql(self, sql: str) -> str:
@@ -325,7 +332,9 @@ class Database:
             # Statements psycopg prepares are planned for their parameters every time: a generic
             # plan, made for no particular parameters and kept while the tables grow, turned
             # "member_id = ANY(?)" over a table that was small then into a seq scan of the whole
-            # table per call (60 ms and more, several times per projector chunk).
+            # table per call (60 ms and more, several times per projector chunk). The
+            # transactions planned for lookups (Tx.plan_for_lookups) keep generic plans made with
+            # seq scans off, for themselves.
             conn.execute("SET plan_cache_mode = force_custom_plan")
             return conn
         conn = sqlite3.connect(self.url, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)

@@ -112,3 +112,36 @@ def test_a_pull_page_reads_the_projection_tables_by_index(db):
     first = next(m for m in got if m["member_id"] == members[0])  # redeemed 100 of its 300
     assert sum(lot["remaining"] for lot in first["points"]["lots"]) == 200
     assert [s["qualifying_fen"] for s in first["spends"]] == [10_000, 20_000]
+
+
+def _plan(tx: Any, ids: list[str]) -> str:
+    """EXPLAIN of a prepared key lookup run with `ids`: a generic plan names its parameter ($1), a
+    custom plan the values it was made for."""
+    array = "ARRAY[" + ",".join(f"'{i}'" for i in ids) + "]"  # the test's own ids: no quotes inside
+    rows = tx.all(f"EXPLAIN (COSTS OFF) EXECUTE lookup({array})")
+    return "\n".join(str(next(iter(r.values()))) for r in rows)
+
+
+def test_a_lookup_transaction_plans_each_statement_once_and_leaves_the_connection_as_it_was(db):
+    """Inside a transaction planned for lookups, a prepared statement keeps one generic plan, made
+    with seq scans off (a chunk runs the same few statements for thousands of keys, and planning
+    each call cost PostgreSQL 0.25 s a catch-up); every other transaction on that connection
+    plans each call for its parameters again (db.Database._connect: a generic plan made while a
+    table was small scanned the whole table later)."""
+    _scene(db)
+    ids = ["01a205f7-0000-7000-8000-00000000000%d" % i for i in range(3)]
+    with db.read() as tx:
+        pid = tx.scalar("SELECT pg_backend_pid() AS p")
+        tx.execute("PREPARE lookup(text[]) AS SELECT member_id FROM members WHERE member_id = ANY($1)")
+        tx.plan_for_lookups()
+        inside = _plan(tx, ids)
+        settings = tx.one("SELECT current_setting('plan_cache_mode') AS mode, current_setting('enable_seqscan') AS seq")
+    with db.read() as tx:
+        assert tx.scalar("SELECT pg_backend_pid() AS p") == pid  # the same pooled connection
+        outside = _plan(tx, ids)
+        after = tx.one("SELECT current_setting('plan_cache_mode') AS mode, current_setting('enable_seqscan') AS seq")
+        tx.execute("DEALLOCATE lookup")
+    assert settings == {"mode": "force_generic_plan", "seq": "off"}
+    assert "$1" in inside and "Seq Scan" not in inside, inside
+    assert after == {"mode": "force_custom_plan", "seq": "on"}
+    assert "$1" not in outside and ids[0] in outside, outside
