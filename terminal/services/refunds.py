@@ -14,7 +14,7 @@ from terminal import clock as clocks
 from terminal.errors import PosError
 from terminal.ids import new_id
 from terminal.pricing import allocate
-from terminal.services import audit, reads, stored_value
+from terminal.services import audit, reads, stored_value, writes
 from terminal.services.context import Actor, Terminal, require
 
 
@@ -34,6 +34,23 @@ def find_sale(t: Terminal, ref: str) -> Any:
     if row is None:
         raise PosError("sale_not_found", sale=ref)
     return row
+
+
+def _restored_lots(t: Terminal, actor: Actor, member_id: str, before: dict[str, int], now: datetime) -> None:
+    """After points_restored: the points went back into the lots the redemption took, keeping their
+    expiry. Those that came back into a lot already expired expire at once (points_expired, now:
+    after the restore in every order of the ledger), else nothing would ever expire them (maintain
+    had closed the lot); the lots still live are in lot_index for maintain (a new lot included)."""
+    live = []
+    for lot in reads.points_state(t, member_id).lots:
+        gained = lot.remaining - before.get(lot.lot_id, 0)
+        if gained <= 0:
+            continue
+        if lot.expires_at <= now:
+            t.emit("points_expired", now, actor, member_id, {"lot_id": lot.lot_id, "points": gained})
+        else:
+            live.append(lot)
+    writes.index_lots(t, member_id, live)
 
 
 def refund(
@@ -95,9 +112,11 @@ def refund(
                     "sale_id": sale["sale_id"], "refund_id": refund_id, "lot_id": sale["earn_event_id"],
                     "points": reversed_pts})
             if restored_pts:
+                before = {lot.lot_id: lot.remaining for lot in reads.points_state(t, member_id).lots}
                 t.emit("points_restored", now, actor, member_id, {
                     "sale_id": sale["sale_id"], "refund_id": refund_id, "redemption_id": sale["redeem_event_id"],
                     "points": restored_pts})
+                _restored_lots(t, actor, member_id, before, now)
             conn.execute("INSERT INTO spends(member_id, occurred_at, qualifying_fen, is_purchase, ref_id, seq)"
                          " VALUES (?, ?, ?, 0, ?, (SELECT seq FROM events WHERE event_id = ?))",
                          (member_id, clocks.to_text(now), -refund_fen, refund_id, refund_event))

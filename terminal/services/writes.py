@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from terminal import clock as clocks, coupons
+from terminal.lots import Lot
 from terminal.services.context import Actor, Terminal
 
 
@@ -12,6 +14,16 @@ def add_lot(t: Terminal, lot_id: str, member_id: str, expires_at: datetime) -> N
     t.store.conn.execute(
         "INSERT INTO lot_index(lot_id, member_id, expires_at) VALUES (?, ?, ?)",
         (lot_id, member_id, clocks.to_text(expires_at)),
+    )
+
+
+def index_lots(t: Terminal, member_id: str, lots: Iterable[Lot]) -> None:
+    """Lots in lot_index (added, or opened again), so maintain expires them when due: for a lot a
+    refund's restored points made, or came back into."""
+    t.store.conn.executemany(
+        "INSERT INTO lot_index(lot_id, member_id, expires_at) VALUES (?, ?, ?)"
+        " ON CONFLICT(lot_id) DO UPDATE SET open = 1",
+        [(lot.lot_id, member_id, clocks.to_text(lot.expires_at)) for lot in lots],
     )
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 import pytest
 
 from storetime import at
+from terminal import clock
 from terminal.errors import PosError
-from terminal.services import members, refunds
+from terminal.services import maintenance, members, reads, refunds
 
 from svc_helpers import buy, event_count, ledger_points, register
 
@@ -59,6 +63,31 @@ def test_refund_after_the_points_were_spent_goes_negative_and_says_so(term, admi
     assert view["points_negative"] is True and view["points_balance"] == ledger_points(term, member)
     later = buy(term, admin, member, at("2026-11-06 10:00"), ("general", 100000))
     assert later["points_balance"] == doc["points_balance"] + later["points_earned"] + later["bonus_points"]
+
+
+def test_points_a_refund_restores_to_an_expired_lot_expire_at_once_and_the_books_agree(term, admin):
+    """Restored points keep their expiry: back in a lot that expired (and that maintain had
+    expired) they count for nothing, and the ledger says so at once, so the balance the till shows
+    and the sum of the member's events (what head office adds up) stay the same number."""
+    member = register(term, admin, when=at("2026-02-27 10:00"))
+    members.adjust_points(term, admin, member, 1000, "迁移旧积分", at("2026-02-27 10:30"))
+    lot = reads.points_state(term, member).lots[0]
+    sale = buy(term, admin, member, lot.expires_at - timedelta(days=40), ("general", 5000), redeem=300)
+    expiry_day = lot.expires_at + timedelta(hours=12)
+    maintenance.maintain(term, admin, expiry_day)  # the lot's other 700 expire
+    refunded_at = expiry_day + timedelta(days=1)
+    doc = refunds.refund(term, admin, sale["sale_id"], at=refunded_at).document
+    assert doc["points_restored"] == 300
+    assert doc["points_balance"] == 0  # the 300 came back into the expired lot, the earned points went
+    expired = term.store.conn.execute(
+        "SELECT occurred_at, payload FROM events WHERE kind = 'points_expired' ORDER BY seq").fetchall()
+    assert [json.loads(p)["points"] for _, p in expired] == [700, 300]
+    assert expired[-1][0] == clock.to_text(refunded_at)
+    events = event_count(term)
+    maintenance.maintain(term, admin, refunded_at + timedelta(days=1))
+    assert event_count(term) == events  # nothing left to expire, nothing expired twice
+    view = members.view(term, member, refunded_at + timedelta(days=1))
+    assert view["points_balance"] == ledger_points(term, member) == 0
 
 
 @pytest.mark.parametrize("lines, code", [([(9, None)], "refund_line_invalid"), ([(1, 5)], "refund_qty_exceeds"),
