@@ -106,6 +106,9 @@ class RefundDialog(QDialog):
         if doc.get("member_id"):
             text += "\n" + self.tr("Points taken back: %1; points given back: %2").replace(
                 "%1", f"{doc['points_reversed']:,}").replace("%2", f"{doc['points_restored']:,}")
+            if doc.get("points_restored_expired"):
+                text += "\n" + self.tr("%1 of the points given back had expired meanwhile: they do not count").replace(
+                    "%1", f"{doc['points_restored_expired']:,}")
             if doc.get("points_balance") is not None:
                 text += "\n" + self.tr("Points balance now: %1").replace("%1", f"{doc['points_balance']:,}")
             if doc.get("balance_negative"):

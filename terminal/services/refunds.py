@@ -36,21 +36,24 @@ def find_sale(t: Terminal, ref: str) -> Any:
     return row
 
 
-def _restored_lots(t: Terminal, actor: Actor, member_id: str, before: dict[str, int], now: datetime) -> None:
+def _restored_lots(t: Terminal, actor: Actor, member_id: str, before: dict[str, int], now: datetime) -> int:
     """After points_restored: the points went back into the lots the redemption took, keeping their
     expiry. Those that came back into a lot already expired expire at once (points_expired, now:
     after the restore in every order of the ledger), else nothing would ever expire them (maintain
-    had closed the lot); the lots still live are in lot_index for maintain (a new lot included)."""
-    live = []
+    had closed the lot); the lots still live are in lot_index for maintain (a new lot included).
+    Returns the points that expired so."""
+    live, expired = [], 0
     for lot in reads.points_state(t, member_id).lots:
         gained = lot.remaining - before.get(lot.lot_id, 0)
         if gained <= 0:
             continue
         if lot.expires_at <= now:
             t.emit("points_expired", now, actor, member_id, {"lot_id": lot.lot_id, "points": gained})
+            expired += gained
         else:
             live.append(lot)
     writes.index_lots(t, member_id, live)
+    return expired
 
 
 def refund(
@@ -103,6 +106,7 @@ def refund(
             "refund_id": refund_id, "sale_id": sale["sale_id"], "receipt_no": sale["receipt_no"],
             "refund_fen": refund_fen, "points_value_fen": value_fen, "lines": out_lines})
         balance = stored_balance = None
+        restored_expired = 0
         if member_id is not None:
             if stored_fen:
                 t.emit("stored_value_refunded", now, actor, member_id, {
@@ -116,7 +120,7 @@ def refund(
                 t.emit("points_restored", now, actor, member_id, {
                     "sale_id": sale["sale_id"], "refund_id": refund_id, "redemption_id": sale["redeem_event_id"],
                     "points": restored_pts})
-                _restored_lots(t, actor, member_id, before, now)
+                restored_expired = _restored_lots(t, actor, member_id, before, now)
             conn.execute("INSERT INTO spends(member_id, occurred_at, qualifying_fen, is_purchase, ref_id, seq)"
                          " VALUES (?, ?, ?, 0, ?, (SELECT seq FROM events WHERE event_id = ?))",
                          (member_id, clocks.to_text(now), -refund_fen, refund_id, refund_event))
@@ -128,6 +132,7 @@ def refund(
         "occurred_at": clocks.to_text(now), "member_id": member_id, "lines": out_lines,
         "refund_fen": refund_fen, "points_value_fen": value_fen,
         "points_reversed": reversed_pts, "points_restored": restored_pts,
+        "points_restored_expired": restored_expired,  # of points_restored: back in expired lots, expired at once
         "points_balance": balance, "balance_negative": balance is not None and balance < 0,
         "stored_value_refunded_fen": stored_fen, "stored_value_balance_fen": stored_balance,
     })

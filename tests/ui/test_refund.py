@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from storetime import at
 from terminal.pricing import CartLine
-from terminal.services import checkout, members, staff
+from terminal.services import checkout, maintenance, members, reads, staff
 from ui.refund_dialog import RefundDialog, parse_lines
 from ui_helpers import PIN, key, type_text
 
@@ -49,6 +52,25 @@ def test_refund_with_manager_pin(qtbot, term, admin, window):
 def test_manager_signed_in_is_prefilled(qtbot, signed_in):
     dialog = open_refund(qtbot, signed_in)
     assert dialog.manager.text() == "admin" and PIN not in dialog.pin.text()
+
+
+def test_points_given_back_into_points_that_expired_meanwhile_are_said_not_to_count(qtbot, term, admin, signed_in):
+    member = members.register(term, admin, "13812345678", at=at("2025-09-01 10:00")).member_id
+    members.adjust_points(term, admin, member, 1000, "迁移旧积分", at("2025-09-01 10:30"))
+    lot = reads.points_state(term, member).lots[0]
+    sale = checkout.sale(term, admin, checkout.SaleRequest(
+        lines=(CartLine("general", 5000),), member=member, redeem_points=300), at=lot.expires_at - timedelta(days=40)).document
+    maintenance.maintain(term, admin, lot.expires_at + timedelta(hours=12))  # the other 700 expire
+    assert lot.expires_at < term.now()
+    dialog = open_refund(qtbot, signed_in)
+    dialog.receipt_no.setText(sale["receipt_no"])
+    dialog.pin.setText(PIN)
+    key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.result.text() != "")
+    lines = dialog.result.text().splitlines()
+    assert lines[1] == f"扣回积分：{sale['points_earned']}；退还抵现积分：300"
+    assert lines[2] == "其中 300 分退还的积分已过有效期，不再计入余额"
+    assert lines[3] == "当前积分余额：0"
 
 
 def test_parse_lines():

@@ -738,47 +738,47 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../errors.py" line="29"/>
+        <location filename="../errors.py" line="30"/>
         <source>No product with code %1</source>
         <translation>没有编码为 %1 的商品</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="30"/>
+        <location filename="../errors.py" line="31"/>
         <source>Cash received is less than the amount due (%1)</source>
         <translation>实收现金少于应付金额（%1）</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="31"/>
+        <location filename="../errors.py" line="32"/>
         <source>A refund needs a manager&apos;s approval</source>
         <translation>退货需要店长授权</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="32"/>
+        <location filename="../errors.py" line="33"/>
         <source>The manager&apos;s station is for managers and admins; ask a manager to sign in</source>
         <translation>店长工作台仅限店长和管理员使用，请店长登录</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="34"/>
+        <location filename="../errors.py" line="35"/>
         <source>The checkout is already open on this computer</source>
         <translation>收银程序已在本机运行</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="35"/>
+        <location filename="../errors.py" line="36"/>
         <source>The receipt printer %1 cannot be reached; the sale is saved, print it again later</source>
         <translation>无法连接小票打印机 %1；本单已保存，可稍后补打</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="37"/>
+        <location filename="../errors.py" line="38"/>
         <source>This terminal is not set up yet: run &apos;pos-terminal init&apos; first</source>
         <translation>终端尚未初始化，请先运行 pos-terminal init</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="54"/>
+        <location filename="../errors.py" line="55"/>
         <source>Sorry, something went wrong (reference %1). The details are in the log.</source>
         <translation>抱歉，出现内部错误（参考号 %1），详情已记录在日志中</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="61"/>
+        <location filename="../errors.py" line="62"/>
         <source>Cannot do that</source>
         <translation>无法完成</translation>
     </message>
@@ -1312,12 +1312,12 @@
         <translation>请确认</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="297"/>
+        <location filename="../main_window.py" line="291"/>
         <source>Member checkout</source>
         <translation>会员收银</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301"/>
+        <location filename="../main_window.py" line="295"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
@@ -2186,11 +2186,16 @@
     </message>
     <message>
         <location filename="../refund_dialog.py" line="110"/>
+        <source>%1 of the points given back had expired meanwhile: they do not count</source>
+        <translation>其中 %1 分退还的积分已过有效期，不再计入余额</translation>
+    </message>
+    <message>
+        <location filename="../refund_dialog.py" line="113"/>
         <source>Points balance now: %1</source>
         <translation>当前积分余额：%1</translation>
     </message>
     <message>
-        <location filename="../refund_dialog.py" line="112"/>
+        <location filename="../refund_dialog.py" line="115"/>
         <source>The balance is negative: the member had already spent these points</source>
         <translation>积分余额为负：会员已使用了这部分积分</translation>
     </message>
@@ -2500,52 +2505,52 @@
         <translation>停用 %1（%2）？停用后无法登录，历史记录保留。</translation>
     </message>
     <message>
-        <location filename="../manager/staff_tab.py" line="370"/>
+        <location filename="../manager/staff_tab.py" line="364"/>
         <source>Staff id</source>
         <translation>员工号</translation>
     </message>
     <message>
-        <location filename="../manager/staff_tab.py" line="370"/>
+        <location filename="../manager/staff_tab.py" line="364"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../manager/staff_tab.py" line="370"/>
+        <location filename="../manager/staff_tab.py" line="364"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../manager/staff_tab.py" line="371"/>
+        <location filename="../manager/staff_tab.py" line="365"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../manager/staff_tab.py" line="372"/>
+        <location filename="../manager/staff_tab.py" line="366"/>
         <source>Add staff…</source>
         <translation>添加员工…</translation>
     </message>
     <message>
-        <location filename="../manager/staff_tab.py" line="373"/>
+        <location filename="../manager/staff_tab.py" line="367"/>
         <source>Reset PIN…</source>
         <translation>重置密码…</translation>
     </message>
     <message>
-        <location filename="../manager/staff_tab.py" line="374"/>
+        <location filename="../manager/staff_tab.py" line="368"/>
         <source>Change role…</source>
         <translation>更改角色…</translation>
     </message>
     <message>
-        <location filename="../manager/staff_tab.py" line="375"/>
+        <location filename="../manager/staff_tab.py" line="369"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../manager/staff_tab.py" line="377"/>
+        <location filename="../manager/staff_tab.py" line="371"/>
         <source>An administrator manages everyone. The last administrator cannot be deactivated or demoted.</source>
         <translation>管理员可管理所有员工。最后一位管理员不能被停用或降级。</translation>
     </message>
     <message>
-        <location filename="../manager/staff_tab.py" line="380"/>
+        <location filename="../manager/staff_tab.py" line="374"/>
         <source>A manager manages cashiers; managers and administrators are managed by an administrator.</source>
         <translation>店长可管理收银员；店长和管理员由管理员管理。</translation>
     </message>

@@ -27,6 +27,7 @@ def test_whole_refund_puts_points_back_exactly(term, admin):
     doc = refunds.refund(term, admin, sale["receipt_no"], at=at("2026-11-04 10:00")).document
     assert doc["refund_fen"] == sale["payable_fen"]
     assert doc["points_reversed"] == sale["points_earned"] and doc["points_restored"] == 700
+    assert doc["points_restored_expired"] == 0
     assert _balance(term, member) == 1000 and not doc["balance_negative"]
     assert _balance(term, member) == ledger_points(term, member)
 
@@ -77,7 +78,7 @@ def test_points_a_refund_restores_to_an_expired_lot_expire_at_once_and_the_books
     maintenance.maintain(term, admin, expiry_day)  # the lot's other 700 expire
     refunded_at = expiry_day + timedelta(days=1)
     doc = refunds.refund(term, admin, sale["sale_id"], at=refunded_at).document
-    assert doc["points_restored"] == 300
+    assert doc["points_restored"] == 300 and doc["points_restored_expired"] == 300
     assert doc["points_balance"] == 0  # the 300 came back into the expired lot, the earned points went
     expired = term.store.conn.execute(
         "SELECT occurred_at, payload FROM events WHERE kind = 'points_expired' ORDER BY seq").fetchall()
