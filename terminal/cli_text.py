@@ -55,6 +55,8 @@ def card(doc: dict[str, Any]) -> str:
 def refund(doc: dict[str, Any]) -> str:
     text = (f"已退货 {doc['receipt_no']}：退款 {format_fen(doc['refund_fen'])}，"
             f"扣回积分 {doc['points_reversed']}，退回积分 {doc['points_restored']}")
+    if doc.get("points_restored_expired"):
+        text += f"（其中 {doc['points_restored_expired']} 分已过有效期，不计入余额）"
     if doc.get("points_balance") is not None:
         text += f"，积分余额 {doc['points_balance']}"
         if doc["balance_negative"]:

@@ -67,6 +67,18 @@ def test_text_output_is_a_receipt(cli):
     assert code == 0 and "小票号" in text and "¥100.00" in text and "138****5678" in text
 
 
+def test_a_refund_says_which_points_given_back_had_expired(cli):
+    cli("member", "add", "--phone", "13812345678", "--at", "2025-09-01T09:00")
+    cli("points", "adjust", "13812345678", "1000", "--reason", "迁移旧积分", "--at", "2025-09-01T10:00")
+    code, sale, _ = cli("sale", "--member", "5678", "--line", "general:50", "--redeem", "300",
+                        "--at", "2026-08-20T10:00")
+    assert code == 0 and sale["points_redeemed"] == 300
+    code, done, _ = cli("maintain", "--at", "2026-10-01T12:00")  # the adjusted points' lot has expired by then
+    assert code == 0 and done["points_expired"] == 700
+    code, text, _ = cli("refund", sale["receipt_no"], "--at", "2026-10-02T10:00", json_out=False)
+    assert code == 0 and "退回积分 300（其中 300 分已过有效期，不计入余额），积分余额 0" in text
+
+
 def test_several_matches_for_last_four_are_listed_not_guessed(cli):
     cli("member", "add", "--phone", "13812345678")
     cli("member", "add", "--phone", "13912345678")
