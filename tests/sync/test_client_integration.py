@@ -5,13 +5,13 @@ registered at two terminals offline becomes one member whose cards work at both,
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from replica_helpers import at, buy, register
 from sync.client import SyncClient
-from terminal.services import card_service, lookup, members, replica, setup
+from terminal.services import card_service, lookup, maintenance, members, reads, refunds, replica, setup
 from terminal.services.context import open_terminal
 
 
@@ -118,3 +118,25 @@ def test_a_till_told_more_than_head_office_holds_resends_from_the_409(till, admi
     finally:
         db.close()
     assert seqs == list(range(1, replica.acked_seq(one) + 1))
+
+
+def test_points_a_refund_gives_back_into_an_expired_lot_count_for_nothing_at_both_stores(till, admin):
+    """The refund writes their expiry at once (terminal/services/refunds.py): head office folds it
+    after the restore, in its own order of events, so the other store gets the balance and the
+    lots the refunding store has."""
+    one, two = till("一号店"), till("二号店")
+    number = _phone()
+    member = register(one, admin, number, when=at("2025-09-01 09:00"))
+    members.adjust_points(one, admin, member, 1000, "迁移旧积分", at("2025-09-01 10:00"))
+    expiry = reads.points_state(one, member).lots[0].expires_at
+    sale = buy(one, admin, member, expiry - timedelta(days=40), ("general", 5000), redeem=300)
+    maintenance.maintain(one, admin, expiry + timedelta(hours=12))  # the other 700 expire
+    done = refunds.refund(one, admin, sale["sale_id"], at=expiry + timedelta(days=1)).document
+    assert done["points_restored_expired"] == 300 and done["points_balance"] == 0
+    SyncClient(one).sync_once()
+    SyncClient(two).sync_once()
+    later = expiry + timedelta(days=2)
+    assert _view(two, number, later)["points_balance"] == _view(one, member, later)["points_balance"] == 0
+    assert [(lot.lot_id, lot.remaining) for lot in reads.points_state(two, member).lots] == [
+        (lot.lot_id, lot.remaining) for lot in reads.points_state(one, member).lots]
+    assert all(lot.remaining == 0 for lot in reads.points_state(two, member).lots)
