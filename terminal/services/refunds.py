@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
-from terminal import clock as clocks
+from terminal import clock as clocks, lots
 from terminal.errors import PosError
 from terminal.ids import new_id
 from terminal.pricing import allocate
@@ -36,15 +36,20 @@ def find_sale(t: Terminal, ref: str) -> Any:
     return row
 
 
-def _restored_lots(t: Terminal, actor: Actor, member_id: str, before: dict[str, int], now: datetime) -> int:
-    """After points_restored: the points went back into the lots the redemption took, keeping their
-    expiry. Those that came back into a lot already expired expire at once (points_expired, now:
-    after the restore in every order of the ledger), else nothing would ever expire them (maintain
-    had closed the lot); the lots still live are in lot_index for maintain (a new lot included).
-    Returns the points that expired so."""
+def _restore(t: Terminal, actor: Actor, member_id: str, payload: dict[str, Any], now: datetime) -> int:
+    """points_restored: the points go back into the lots the redemption took, keeping their expiry.
+    Those that came back into a lot already expired expire at once (points_expired, now: after the
+    restore in every order of the ledger), else nothing would ever expire them (maintain had closed
+    the lot); the lots still live are in lot_index for maintain (a new lot included). Returns the
+    points that expired so."""
+    before = reads.points_state(t, member_id)
+    event_id = t.emit("points_restored", now, actor, member_id, payload)
+    restore = lots.from_ledger(event_id, "points_restored", now, payload)
+    after = before if restore is None else lots.apply(before, restore)
+    had = {lot.lot_id: lot.remaining for lot in before.lots}
     live, expired = [], 0
-    for lot in reads.points_state(t, member_id).lots:
-        gained = lot.remaining - before.get(lot.lot_id, 0)
+    for lot in after.lots:
+        gained = lot.remaining - had.get(lot.lot_id, 0)
         if gained <= 0:
             continue
         if lot.expires_at <= now:
@@ -116,11 +121,9 @@ def refund(
                     "sale_id": sale["sale_id"], "refund_id": refund_id, "lot_id": sale["earn_event_id"],
                     "points": reversed_pts})
             if restored_pts:
-                before = {lot.lot_id: lot.remaining for lot in reads.points_state(t, member_id).lots}
-                t.emit("points_restored", now, actor, member_id, {
+                restored_expired = _restore(t, actor, member_id, {
                     "sale_id": sale["sale_id"], "refund_id": refund_id, "redemption_id": sale["redeem_event_id"],
-                    "points": restored_pts})
-                restored_expired = _restored_lots(t, actor, member_id, before, now)
+                    "points": restored_pts}, now)
             conn.execute("INSERT INTO spends(member_id, occurred_at, qualifying_fen, is_purchase, ref_id, seq)"
                          " VALUES (?, ?, ?, 0, ?, (SELECT seq FROM events WHERE event_id = ?))",
                          (member_id, clocks.to_text(now), -refund_fen, refund_id, refund_event))
